@@ -1,0 +1,108 @@
+/**
+ * Domain errors carry the HTTP status, the machine-readable `code` and the exact `detail`
+ * text of API.md. The global exception filter renders them; nothing else decides a shape.
+ */
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  readonly headers: Record<string, string> = {};
+
+  constructor(readonly detail: string) {
+    super(detail);
+    this.name = new.target.name;
+  }
+
+  body(): Record<string, unknown> {
+    return { detail: this.detail, code: this.code };
+  }
+}
+
+export type FieldErrors = Record<string, string[]>;
+
+/** DRF's 400 shape: a map of field to messages; errors tied to no field go under non_field_errors. */
+export class ValidationFailedError extends AppError {
+  readonly status = 400;
+  readonly code = 'invalid';
+
+  constructor(readonly fields: FieldErrors) {
+    super('Invalid input.');
+  }
+
+  static field(field: string, message: string): ValidationFailedError {
+    return new ValidationFailedError({ [field]: [message] });
+  }
+
+  override body(): Record<string, unknown> {
+    return { ...this.fields };
+  }
+}
+
+export class BadRequestError extends AppError {
+  readonly status = 400;
+  constructor(
+    detail: string,
+    readonly code = 'bad_request',
+  ) {
+    super(detail);
+  }
+}
+
+abstract class UnauthorizedError extends AppError {
+  readonly status = 401;
+  // RFC 6750 §3: a 401 on a bearer-protected resource names the scheme.
+  override readonly headers = { 'WWW-Authenticate': 'Bearer realm="api"' };
+}
+
+export class AuthenticationFailedError extends UnauthorizedError {
+  readonly code = 'authentication_failed';
+  constructor() {
+    super('Invalid email or password.');
+  }
+}
+
+export class NotAuthenticatedError extends UnauthorizedError {
+  readonly code = 'not_authenticated';
+  constructor() {
+    super('Authentication credentials were not provided.');
+  }
+}
+
+export class TokenNotValidError extends UnauthorizedError {
+  readonly code = 'token_not_valid';
+  constructor() {
+    super('Given token not valid for any token type');
+  }
+}
+
+export class UserInactiveError extends AppError {
+  readonly status = 403;
+  readonly code = 'user_inactive';
+  constructor() {
+    super('User account is disabled.');
+  }
+}
+
+export class PermissionDeniedError extends AppError {
+  readonly status = 403;
+  readonly code = 'permission_denied';
+  constructor(detail = 'You do not have permission to perform this action.') {
+    super(detail);
+  }
+}
+
+export class NotFoundError extends AppError {
+  readonly status = 404;
+  readonly code = 'not_found';
+  constructor(detail = 'Not found.') {
+    super(detail);
+  }
+}
+
+export class ServiceUnavailableError extends AppError {
+  readonly status = 503;
+  readonly code = 'service_unavailable';
+  override readonly headers = { 'Retry-After': '5' };
+  constructor(detail = 'Service temporarily unavailable, try again later.') {
+    super(detail);
+  }
+}

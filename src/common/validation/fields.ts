@@ -1,0 +1,54 @@
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsDefined, IsEmail, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { MESSAGES } from './messages.js';
+
+/**
+ * Field decorators with DRF messages. Credentials must be plain strings: objects such as
+ * {"$ne": null}, arrays and numbers are refused with 400 (SECURITY.md 5).
+ */
+export function RequiredString(maxLength: number, { allowBlank = false } = {}) {
+  return applyDecorators(
+    IsDefined({ message: MESSAGES.required }),
+    IsString({ message: MESSAGES.notString }),
+    ...(allowBlank ? [] : [IsNotEmpty({ message: MESSAGES.blank })]),
+    MaxLength(maxLength, { message: MESSAGES.maxLength(maxLength) }),
+  );
+}
+
+export function OptionalString(maxLength: number) {
+  return applyDecorators(
+    IsOptional(),
+    IsString({ message: MESSAGES.notString }),
+    MaxLength(maxLength, { message: MESSAGES.maxLength(maxLength) }),
+  );
+}
+
+export function RequiredEmail() {
+  return applyDecorators(
+    IsDefined({ message: MESSAGES.required }),
+    IsString({ message: MESSAGES.notString }),
+    IsNotEmpty({ message: MESSAGES.blank }),
+    MaxLength(254, { message: MESSAGES.maxLength(254) }),
+    // Validated after trimming, the way the address is stored.
+    IsEmail({}, { message: MESSAGES.email }),
+    Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)),
+  );
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** Phone: E.164 after spaces, dashes, dots and brackets are removed; null or "" clears it. */
+export function PhoneField({ required }: { required: boolean }) {
+  return applyDecorators(
+    Transform(({ value }) => (typeof value === 'string' ? (value.trim() === '' ? null : value.replace(/[\s().-]/g, '')) : value)),
+    required ? ValidateIf((_object, value) => value !== null) : IsOptional(),
+    ...(required ? [IsDefined({ message: MESSAGES.required })] : []),
+    IsString({ message: MESSAGES.notString }),
+    Matches(E164, { message: MESSAGES.phone }),
+  );
+}
+
+export function OptionalBoolean() {
+  return applyDecorators(IsOptional(), IsBoolean({ message: MESSAGES.boolean }));
+}

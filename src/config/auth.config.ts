@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { registerAs } from '@nestjs/config';
+import { ConfigError, int, oneOf, str, type Env } from './env.js';
+
+// EdDSA is not offered: jsonwebtoken (under @nestjs/jwt and passport-jwt) cannot verify it.
+export const JWT_ALGORITHMS = ['HS256', 'RS256', 'PS256', 'ES256'] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+/** RFC 8725 §3.5 / SECURITY.md 12: an HMAC key must carry at least 256 bits. */
+const MIN_SECRET_BYTES = 32;
+const PLACEHOLDER = /change-?me|placeholder|your[-_]?secret|^secret$/i;
+
+export function loadAuthConfig(env: Env = process.env) {
+  const production = env.NODE_ENV === 'production';
+  const algorithm = oneOf(env, 'JWT_ALGORITHM', JWT_ALGORITHMS, 'HS256');
+  let secret = str(env, 'JWT_SECRET');
+  const privateKey = str(env, 'JWT_PRIVATE_KEY')?.replace(/\\n/g, '\n');
+  let generatedSecret = false;
+
+  if (algorithm === 'HS256') {
+    if (secret === undefined) {
+      if (production) throw new ConfigError('JWT_SECRET', 'is required in production when JWT_ALGORITHM is HS256');
+      // Development only: a per-process secret, so tokens do not survive a restart.
+      secret = randomBytes(MIN_SECRET_BYTES).toString('base64url');
+      generatedSecret = true;
+    }
+    if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
+      throw new ConfigError('JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes (256 bits) long`);
+    }
+    if (production && PLACEHOLDER.test(secret)) {
+      throw new ConfigError('JWT_SECRET', 'still holds a placeholder value; generate one with `openssl rand -base64 48`');
+    }
+  } else if (privateKey === undefined || !privateKey.includes('PRIVATE KEY')) {
+    throw new ConfigError('JWT_PRIVATE_KEY', `must hold a PEM private key when JWT_ALGORITHM is ${algorithm}`);
+  }
+
+  return {
+    algorithm,
+    secret: algorithm === 'HS256' ? secret! : undefined,
+    generatedSecret,
+    privateKeyPem: algorithm === 'HS256' ? undefined : privateKey,
+    issuer: str(env, 'JWT_ISSUER', 'nest-auth-service'),
+    audience: str(env, 'JWT_AUDIENCE', 'nest-auth-service'),
+    accessTokenLifetime: int(env, 'ACCESS_TOKEN_LIFETIME', 60 * 60, 30, 24 * 60 * 60),
+    refreshTokenLifetime: int(env, 'REFRESH_TOKEN_LIFETIME', 24 * 60 * 60, 60, 365 * 24 * 60 * 60),
+    refreshReuseGraceSeconds: int(env, 'REFRESH_REUSE_GRACE_SECONDS', 5, 0, 60),
+    argon2MemoryKib: int(env, 'ARGON2_MEMORY_KIB', 19456, 19456, 1024 * 1024),
+    argon2TimeCost: int(env, 'ARGON2_TIME_COST', 2, 2, 20),
+  };
+}
+
+export type AuthConfig = ReturnType<typeof loadAuthConfig>;
+export const authConfig = registerAs('auth', () => loadAuthConfig());

@@ -1,0 +1,59 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadAppConfig } from './app.config.js';
+import { loadAuthConfig } from './auth.config.js';
+import { loadDatabaseConfig } from './database.config.js';
+import { ConfigError } from './env.js';
+
+const strong = 'k'.repeat(48);
+
+function errorOf(load: () => unknown): ConfigError {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('uses the documented defaults', () => {
+    const auth = loadAuthConfig({ JWT_SECRET: strong });
+    expect(auth).toMatchObject({ algorithm: 'HS256', accessTokenLifetime: 3600, refreshTokenLifetime: 86400, argon2MemoryKib: 19456, argon2TimeCost: 2 });
+    expect(loadAppConfig({}).port).toBe(8000);
+    expect(loadDatabaseConfig({})).toMatchObject({ embedded: true, migrationsRun: true, dataDir: './data' });
+    expect(loadDatabaseConfig({ DATABASE_URL: 'postgres://localhost/test' })).toMatchObject({ embedded: false, migrationsRun: false });
+  });
+
+  it('refuses an HS256 secret under 256 bits, naming the variable', () => {
+    expect(errorOf(() => loadAuthConfig({ JWT_SECRET: 'short-secret' })).variable).toBe('JWT_SECRET');
+  });
+
+  it('refuses a missing or placeholder secret in production', () => {
+    expect(errorOf(() => loadAuthConfig({ NODE_ENV: 'production' })).message).toMatch(/JWT_SECRET is required/);
+    expect(errorOf(() => loadAuthConfig({ NODE_ENV: 'production', JWT_SECRET: 'change-me-change-me-change-me-change-me' })).message).toMatch(/placeholder/);
+    expect(loadAuthConfig({ NODE_ENV: 'production', JWT_SECRET: strong }).secret).toBe(strong);
+  });
+
+  it('generates a throwaway secret outside production', () => {
+    const config = loadAuthConfig({});
+    expect(config.generatedSecret).toBe(true);
+    expect(Buffer.byteLength(config.secret!)).toBeGreaterThanOrEqual(32);
+  });
+
+  it('requires a PEM private key for asymmetric algorithms', () => {
+    expect(errorOf(() => loadAuthConfig({ JWT_ALGORITHM: 'RS256' })).variable).toBe('JWT_PRIVATE_KEY');
+    expect(errorOf(() => loadAuthConfig({ JWT_ALGORITHM: 'none' })).variable).toBe('JWT_ALGORITHM');
+  });
+
+  it.each([
+    ['PORT', { PORT: 'eighty' }],
+    ['ACCESS_TOKEN_LIFETIME', { JWT_SECRET: strong, ACCESS_TOKEN_LIFETIME: '0' }],
+    ['ARGON2_MEMORY_KIB', { JWT_SECRET: strong, ARGON2_MEMORY_KIB: '4096' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://localhost/db' }],
+    ['NODE_ENV', { NODE_ENV: 'staging' }],
+  ])('names %s when its value is bad', (variable, env) => {
+    const load = variable === 'PORT' || variable === 'NODE_ENV' ? () => loadAppConfig(env) : variable === 'DATABASE_URL' ? () => loadDatabaseConfig(env) : () => loadAuthConfig(env);
+    expect(errorOf(load).variable).toBe(variable);
+  });
+});

@@ -1,0 +1,9 @@
+import { User } from '../modules/users/user.entity.js';
+import { BlacklistedToken } from '../modules/tokens/blacklisted-token.entity.js';
+import { OutstandingToken } from '../modules/tokens/outstanding-token.entity.js';
+import { Session } from '../modules/tokens/session.entity.js';
+import { CreateUsersAndSessions1795447945185 } from '../../migrations/1795447945185-CreateUsersAndSessions.js';
+
+// Listed explicitly rather than globbed: globs resolve differently under tsc output and Jest's ESM loader.
+export const ENTITIES = [User, Session, OutstandingToken, BlacklistedToken];
+export const MIGRATIONS = [CreateUsersAndSessions1795447945185];
