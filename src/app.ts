@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
+import { AppModule } from './app.module.js';
+import { loadAppConfig } from './config/app.config.js';
+import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
+import { installHttpHooks, requestId } from './common/http/fastify-hooks.js';
+import { createLogger, PinoLoggerService } from './common/logging/logger.js';
+import { DrfValidationPipe } from './common/validation/validation.pipe.js';
+import { setupSwagger } from './swagger.js';
+
+export interface CreateAppOptions {
+  /** Where logs go (tests capture them); stdout by default. */
+  logDestination?: DestinationStream;
+}
+
+/** Builds the configured, initialised application without listening; main.ts and the tests share it. */
+export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const config = loadAppConfig();
+  const logger = createLogger(config, options.logDestination);
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: config.bodyLimit,
+    // A hop count: X-Forwarded-For is believed only for that many proxies in front of us.
+    trustProxy: (config.trustProxy > 0 ? config.trustProxy : false) as unknown as boolean,
+    routerOptions: { ignoreTrailingSlash: true },
+    genReqId: requestId,
+  });
+  const nestLogger = new PinoLoggerService(logger);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger: nestLogger, abortOnError: false, bodyParser: false });
+  const fastify = app.getHttpAdapter().getInstance();
+  installHttpHooks(fastify, config.jsonMaxDepth);
+  app.useGlobalPipes(new DrfValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+  if (config.swaggerEnabled) setupSwagger(app);
+  await app.init();
+  return app;
+}

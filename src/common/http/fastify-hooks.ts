@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+class JsonTooDeepError extends Error {
+  readonly statusCode = 400;
+  readonly code = 'FST_ERR_CTP_INVALID_JSON_BODY';
+}
+
+class UnsupportedMediaTypeError extends Error {
+  readonly statusCode = 415;
+  readonly code = 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
+}
+
+function depthExceeds(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** A caller-supplied X-Request-Id is kept when it is short and plain, so logs can be joined across services. */
+export function requestId(request: { headers: Record<string, unknown> }): string {
+  const incoming = request.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/**
+ * JSON only (415 otherwise), bounded in size (Fastify's bodyLimit, 413) and nesting depth (400),
+ * prototype-poisoning keys refused (SECURITY.md 26), and an id on every response.
+ */
+export function installHttpHooks(fastify: FastifyInstance, maxDepth: number): void {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request: FastifyRequest, body: string | Buffer, done) => {
+    if (body.length === 0) return done(null, undefined);
+    parseJson(request, body as string, (error: Error | null, parsed?: unknown) => {
+      if (error) return done(error, undefined);
+      if (depthExceeds(parsed, maxDepth)) return done(new JsonTooDeepError('JSON nested too deeply'), undefined);
+      done(null, parsed);
+    });
+  });
+
+  fastify.addHook('onRequest', async (request) => {
+    if (!BODY_METHODS.has(request.method)) return;
+    const length = request.headers['content-length'];
+    const hasBody = (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
+    const mime = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (hasBody && mime !== 'application/json') throw new UnsupportedMediaTypeError('Unsupported Media Type');
+  });
+
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs')) reply.header('cache-control', 'no-store');
+  });
+}

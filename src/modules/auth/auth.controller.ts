@@ -1,0 +1,69 @@
+import { Body, Controller, Delete, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBasicAuth, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
+import { Public } from '../../common/decorators/public.decorator.js';
+import { clientContext } from '../../common/http/client-context.js';
+import { ApiErrors } from '../../common/swagger/api-errors.decorator.js';
+import type { User } from '../users/user.entity.js';
+import { toUserResponse } from '../users/user.mapper.js';
+import { AuthService, type SignedIn } from './auth.service.js';
+import { DeleteAccountDto } from './dto/delete-account.dto.js';
+import { LoginDto } from './dto/login.dto.js';
+import { SignupDto } from './dto/signup.dto.js';
+import { TokenPairResponse } from './dto/token-pair.response.js';
+import { LocalAuthGuard } from './local-auth.guard.js';
+
+function toTokenPairResponse({ tokens, user }: SignedIn): TokenPairResponse {
+  return { access: tokens.access, refresh: tokens.refresh, user: toUserResponse(user) };
+}
+
+const LOGIN_401 = { status: 401, description: 'Wrong email or password, or no such user', examples: { authentication_failed: { detail: 'Invalid email or password.', code: 'authentication_failed' } } };
+
+@ApiTags('auth')
+@Controller('api')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('signup')
+  @ApiOperation({ summary: 'Create an account and sign in', description: 'Returns a token pair and the new user. Password: 8–128 characters, not common, not all digits, not close to the email or name.' })
+  @ApiCreatedResponse({ type: TokenPairResponse })
+  @ApiErrors(400, 413, 415)
+  async signup(@Body() dto: SignupDto, @Req() request: FastifyRequest): Promise<TokenPairResponse> {
+    return toTokenPairResponse(await this.auth.signup(dto, clientContext(request)));
+  }
+
+  @Public()
+  @UseGuards(LocalAuthGuard)
+  @Post('login')
+  @HttpCode(200)
+  @ApiBasicAuth()
+  @ApiOperation({
+    summary: 'Sign in with email and password',
+    description: 'Send `{"email", "password"}` as JSON, or no body and `Authorization: Basic base64(email:password)`.',
+  })
+  @ApiBody({ type: LoginDto, required: false })
+  @ApiOkResponse({ type: TokenPairResponse })
+  @ApiErrors(400, LOGIN_401, 403, 413, 415)
+  async login(@Req() request: FastifyRequest & { user: User }): Promise<TokenPairResponse> {
+    return toTokenPairResponse(await this.auth.login(request.user, clientContext(request)));
+  }
+}
+
+@ApiTags('account')
+@ApiBearerAuth()
+@Controller('api/me')
+export class AccountController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Delete()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete the account', description: 'Requires `password` when the account has one. The user, its sessions and tokens are removed.' })
+  @ApiBody({ type: DeleteAccountDto, required: false })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors(400, 401)
+  async remove(@CurrentUser() principal: AuthPrincipal, @Body() dto: DeleteAccountDto): Promise<void> {
+    await this.auth.deleteAccount(principal.userId, dto.password);
+  }
+}

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuthenticationFailedError, UserInactiveError, ValidationFailedError, type FieldErrors } from '../../common/errors/app-error.js';
+import { MESSAGES } from '../../common/validation/messages.js';
+import { normalizeEmail } from '../users/email.js';
+import type { User } from '../users/user.entity.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { SessionsService, type ClientContext } from '../tokens/sessions.service.js';
+import type { TokenPair } from '../tokens/token-claims.js';
+import { checkPassword } from './password-policy.js';
+import { PasswordService } from './password.service.js';
+import type { SignupDto } from './dto/signup.dto.js';
+
+export interface SignedIn {
+  tokens: TokenPair;
+  user: User;
+}
+
+/** Sign-up, credential checks and sign-in: the email/password half of authentication. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly passwords: PasswordService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  async signup(dto: SignupDto, client: ClientContext): Promise<SignedIn> {
+    const email = normalizeEmail(dto.email);
+    const errors: FieldErrors = {};
+    if (await this.users.emailExists(email)) errors.email = ['A user with this email already exists.'];
+    const problems = checkPassword(dto.password, { email, first_name: dto.first_name, last_name: dto.last_name });
+    if (problems.length) errors.password = problems;
+    if (dto.password !== dto.password_confirm) errors.password_confirm = ['Passwords do not match.'];
+    if (dto.phone && (await this.users.phoneTaken(dto.phone))) errors.phone = ['A user with this phone already exists.'];
+    if (Object.keys(errors).length) throw new ValidationFailedError(errors);
+
+    const passwordHash = await this.passwords.hash(dto.password);
+    const now = new Date();
+    return this.dataSource.transaction(async (em) => {
+      const user = await this.users.insert(em, {
+        id: randomUUID(),
+        email,
+        passwordHash,
+        firstName: dto.first_name ?? '',
+        lastName: dto.last_name ?? '',
+        phone: dto.phone ?? null,
+        lastLogin: now,
+      });
+      return { user, tokens: await this.sessions.start(user.id, client, em) };
+    });
+  }
+
+  /**
+   * Exactly one argon2 verification whatever the account's state, so the time and the 401
+   * body are the same for an unknown email, a social-only user and a wrong password.
+   * Only a caller who knows the password learns that the account is disabled.
+   */
+  async validateCredentials(email: string, password: string): Promise<User> {
+    const user = await this.users.findByEmail(normalizeEmail(email));
+    const ok = user?.passwordHash ? await this.passwords.verify(user.passwordHash, password) : await this.passwords.verifyDummy(password);
+    if (!user || !ok) throw new AuthenticationFailedError();
+    if (!user.isActive) throw new UserInactiveError();
+    if (this.passwords.needsRehash(user.passwordHash!)) {
+      await this.users.setPasswordHash(user.id, await this.passwords.hash(password));
+    }
+    return user;
+  }
+
+  async login(user: User, client: ClientContext): Promise<SignedIn> {
+    const now = new Date();
+    const tokens = await this.dataSource.transaction(async (em) => {
+      await this.users.recordLogin(user.id, now, em);
+      return this.sessions.start(user.id, client, em);
+    });
+    return { tokens, user: { ...user, lastLogin: now } };
+  }
+
+  /** DELETE /api/me/: re-authenticates with the password, ends every session, then removes the user. */
+  async deleteAccount(userId: string, password: string | undefined): Promise<void> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new AuthenticationFailedError();
+    if (user.passwordHash) {
+      if (password === undefined || password === '') throw ValidationFailedError.field('password', MESSAGES.required);
+      if (!(await this.passwords.verify(user.passwordHash, password))) {
+        throw ValidationFailedError.field('password', 'Invalid password.');
+      }
+    }
+    await this.sessions.endAllForUser(user.id, 'account_deleted');
+    await this.users.delete(user.id);
+  }
+}

@@ -1,0 +1,48 @@
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { AppError, AuthenticationFailedError, ValidationFailedError } from '../../common/errors/app-error.js';
+import { MESSAGES } from '../../common/validation/messages.js';
+import { toFieldErrors } from '../../common/validation/validation.pipe.js';
+import { LoginDto } from './dto/login.dto.js';
+
+/** `Authorization: Basic base64(email:password)`, used when the request has no JSON body. */
+function basicCredentials(header: unknown): { email: string; password: string } | undefined {
+  if (typeof header !== 'string' || !/^basic\s+/i.test(header)) return undefined;
+  const decoded = Buffer.from(header.replace(/^basic\s+/i, ''), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : { email: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/**
+ * Login: validates the credential fields as plain strings (an object such as {"$ne": null}
+ * is a 400, SECURITY.md 5) before passport-local and argon2 ever see them.
+ */
+@Injectable()
+export class LocalAuthGuard extends AuthGuard('local') {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest();
+    let body = request.body;
+    if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) {
+      body = basicCredentials(request.headers.authorization) ?? {};
+    }
+    if (typeof body !== 'object' || Array.isArray(body)) {
+      throw ValidationFailedError.field('non_field_errors', MESSAGES.notObject(Array.isArray(body) ? 'list' : typeof body));
+    }
+    const dto = plainToInstance(LoginDto, body);
+    const errors = await validate(dto, { whitelist: true, stopAtFirstError: true });
+    if (errors.length) {
+      throw new ValidationFailedError(toFieldErrors(errors));
+    }
+    request.body = { email: dto.email, password: dto.password };
+    return (await super.canActivate(context)) as boolean;
+  }
+
+  override handleRequest<T>(error: unknown, user: T): T {
+    if (error instanceof AppError) throw error;
+    if (error) throw error;
+    if (!user) throw new AuthenticationFailedError();
+    return user;
+  }
+}

@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { Strategy } from 'passport-local';
+import type { User } from '../../users/user.entity.js';
+import { AuthService } from '../auth.service.js';
+
+/** passport-local on the `email` field; the guard has already checked both are plain strings. */
+@Injectable()
+export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
+  constructor(private readonly auth: AuthService) {
+    super({ usernameField: 'email', passwordField: 'password', session: false });
+  }
+
+  validate(email: string, password: string): Promise<User> {
+    return this.auth.validateCredentials(email, password);
+  }
+}

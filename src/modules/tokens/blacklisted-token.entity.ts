@@ -1,0 +1,17 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * A spent or logged-out refresh token (simplejwt's BlacklistedToken). The unique token_id is
+ * what lets exactly one of many parallel refreshes of the same token win.
+ */
+@Entity({ name: 'blacklisted_tokens' })
+export class BlacklistedToken {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column({ name: 'token_id', type: 'uuid', unique: true })
+  tokenId: string;
+
+  @Column({ name: 'blacklisted_at', type: 'timestamptz', default: () => 'now()' })
+  blacklistedAt: Date;
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { NotAuthenticatedError, NotFoundError, TokenNotValidError } from '../../common/errors/app-error.js';
+import type { AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
+import { RevocationService } from './revocation.service.js';
+import { SessionsRepository, type RevokeReason } from './sessions.repository.js';
+import type { Session } from './session.entity.js';
+import type { TokenPair } from './token-claims.js';
+import { TokenIssuerService } from './token-issuer.service.js';
+import { TokenVerifierService } from './token-verifier.service.js';
+
+export interface ClientContext {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** Starting, listing and ending sessions. Every end goes to the database first, then to the revocation set. */
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sessions: SessionsRepository,
+    private readonly issuer: TokenIssuerService,
+    private readonly verifier: TokenVerifierService,
+    private readonly revocation: RevocationService,
+  ) {}
+
+  /** Opens a session and returns its first token pair; joins the caller's transaction when given one. */
+  async start(userId: string, client: ClientContext, em?: EntityManager): Promise<TokenPair> {
+    if (!em) return this.dataSource.transaction((tx) => this.start(userId, client, tx));
+    const now = Date.now();
+    const sessionId = randomUUID();
+    const refresh = this.issuer.issue('refresh', userId, sessionId, now);
+    await this.sessions.insertSession(em, {
+      id: sessionId,
+      userId,
+      createdAt: new Date(now),
+      lastUsedAt: new Date(now),
+      ip: client.ip,
+      userAgent: client.userAgent?.slice(0, 512) ?? null,
+      expiresAt: refresh.expiresAt,
+    });
+    await this.sessions.insertToken(em, { jti: refresh.jti, sessionId, userId, expiresAt: refresh.expiresAt });
+    return { access: this.issuer.issue('access', userId, sessionId, now).token, refresh: refresh.token };
+  }
+
+  list(userId: string): Promise<Session[]> {
+    return this.sessions.listActive(userId);
+  }
+
+  async endOne(userId: string, sessionId: string): Promise<void> {
+    // Another user's session id answers exactly like an unknown one.
+    const session = await this.sessions.findActive(sessionId, userId);
+    if (!session) throw new NotFoundError();
+    await this.end([session.id], 'session_deleted');
+  }
+
+  async endAllForUser(userId: string, reason: RevokeReason, exceptSessionId?: string): Promise<void> {
+    const ended = await this.sessions.revokeAllForUser(userId, reason, exceptSessionId);
+    await this.revocation.markRevoked(ended);
+  }
+
+  /**
+   * Logout. The refresh token, when given, names the session; otherwise the bearer's session.
+   * A refresh token of another user than the bearer is refused, and ending an ended session
+   * succeeds again (idempotent, SECURITY.md 14).
+   */
+  async logout(principal: AuthPrincipal | undefined, refreshToken: string | undefined, all: boolean): Promise<void> {
+    let userId = principal?.userId;
+    let sessionId = principal?.sessionId;
+    if (refreshToken !== undefined) {
+      const claims = this.verifier.verify(refreshToken, ['refresh']);
+      if (principal && claims.sub !== principal.userId) throw new TokenNotValidError();
+      userId = claims.sub;
+      sessionId = claims.sid;
+    }
+    if (!userId || !sessionId) throw new NotAuthenticatedError();
+    if (all) await this.endAllForUser(userId, 'logout_all');
+    else await this.end([sessionId], 'logout');
+  }
+
+  async end(sessionIds: string[], reason: RevokeReason): Promise<void> {
+    const ended = await this.sessions.revoke(sessionIds, reason);
+    await this.revocation.markRevoked(ended);
+  }
+}

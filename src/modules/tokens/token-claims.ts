@@ -1,0 +1,25 @@
+export type TokenType = 'access' | 'refresh';
+
+/** The claims of API.md "Tokens"; `sub` and `user_id` both carry the user id (simplejwt compatibility). */
+export interface TokenClaims {
+  token_type: TokenType;
+  jti: string;
+  sub: string;
+  user_id: string;
+  sid: string;
+  iat: number;
+  exp: number;
+  iss: string;
+  aud: string;
+}
+
+export interface IssuedToken {
+  token: string;
+  jti: string;
+  expiresAt: Date;
+}
+
+export interface TokenPair {
+  access: string;
+  refresh: string;
+}

@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { JwtService } from '@nestjs/jwt';
+import { authConfig } from '../../config/auth.config.js';
+import type { IssuedToken, TokenClaims, TokenType } from './token-claims.js';
+
+/** Signs access and refresh tokens with the claims of API.md. */
+@Injectable()
+export class TokenIssuerService {
+  constructor(
+    private readonly jwt: JwtService,
+    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+  ) {}
+
+  get refreshLifetimeMs(): number {
+    return this.config.refreshTokenLifetime * 1000;
+  }
+
+  get accessLifetimeMs(): number {
+    return this.config.accessTokenLifetime * 1000;
+  }
+
+  issue(type: TokenType, userId: string, sessionId: string, now = Date.now()): IssuedToken {
+    const iat = Math.floor(now / 1000);
+    const lifetime = type === 'access' ? this.config.accessTokenLifetime : this.config.refreshTokenLifetime;
+    const claims: TokenClaims = {
+      token_type: type,
+      jti: randomUUID(),
+      sub: userId,
+      user_id: userId,
+      sid: sessionId,
+      iat,
+      exp: iat + lifetime,
+      iss: this.config.issuer,
+      aud: this.config.audience,
+    };
+    return { token: this.jwt.sign(claims), jti: claims.jti, expiresAt: new Date(claims.exp * 1000) };
+  }
+}

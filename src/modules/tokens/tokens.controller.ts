@@ -1,0 +1,66 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
+import { OptionalAuth } from '../../common/decorators/optional-auth.decorator.js';
+import { Public } from '../../common/decorators/public.decorator.js';
+import { ApiErrors } from '../../common/swagger/api-errors.decorator.js';
+import { DetailResponse } from '../../common/swagger/error.response.js';
+import { JwksResponse, RefreshResponse } from './dto/token-responses.js';
+import { LogoutDto, RefreshDto, VerifyDto } from './dto/token-requests.dto.js';
+import { RefreshTokenService } from './refresh-token.service.js';
+import { SessionsService } from './sessions.service.js';
+import { TokenKeysService } from './token-keys.service.js';
+
+@ApiTags('tokens')
+@Controller()
+export class TokensController {
+  constructor(
+    private readonly refreshTokens: RefreshTokenService,
+    private readonly sessions: SessionsService,
+    private readonly keys: TokenKeysService,
+  ) {}
+
+  @Public()
+  @Post('api/token/refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rotate a refresh token', description: 'Spends the refresh token and returns a new pair. Replaying a spent token ends its session.' })
+  @ApiOkResponse({ type: RefreshResponse })
+  @ApiErrors(400, 401)
+  refresh(@Body() dto: RefreshDto): Promise<RefreshResponse> {
+    return this.refreshTokens.rotate(dto.refresh);
+  }
+
+  @Public()
+  @Post('api/token/verify')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Check a token', description: 'Answers `{}` for a valid, unrevoked access or refresh token.' })
+  @ApiOkResponse({ schema: { type: 'object', example: {} } })
+  @ApiErrors(400, 401)
+  async verify(@Body() dto: VerifyDto): Promise<Record<string, never>> {
+    await this.refreshTokens.verifyAny(dto.token);
+    return {};
+  }
+
+  @OptionalAuth()
+  @ApiBearerAuth()
+  @Post('api/auth/logout')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'End a session, or all of them',
+    description: 'Ends the session of `refresh` (or, without it, of the bearer token); `{"all": true}` ends every session of the user. Ending an ended session succeeds again.',
+  })
+  @ApiOkResponse({ type: DetailResponse, example: { detail: 'Successfully logged out.' } })
+  @ApiErrors(400, 401)
+  async logout(@CurrentUser() principal: AuthPrincipal | undefined, @Body() dto: LogoutDto): Promise<DetailResponse> {
+    await this.sessions.logout(principal, dto.refresh, dto.all === true);
+    return { detail: 'Successfully logged out.' };
+  }
+
+  @Public()
+  @Get('.well-known/jwks.json')
+  @ApiOperation({ summary: 'Public signing keys', description: 'Empty when tokens are signed with the HS256 shared secret.' })
+  @ApiOkResponse({ type: JwksResponse })
+  jwks(): JwksResponse {
+    return this.keys.jwks();
+  }
+}

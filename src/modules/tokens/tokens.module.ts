@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { UsersModule } from '../users/users.module.js';
+import { RefreshTokenService } from './refresh-token.service.js';
+import { RevocationService } from './revocation.service.js';
+import { SessionsController } from './sessions.controller.js';
+import { SessionsRepository } from './sessions.repository.js';
+import { SessionsService } from './sessions.service.js';
+import { TokenIssuerService } from './token-issuer.service.js';
+import { TokenJwtModule, TokenKeysModule } from './token-keys.module.js';
+import { TokenVerifierService } from './token-verifier.service.js';
+import { TokensController } from './tokens.controller.js';
+
+@Module({
+  imports: [UsersModule, TokenKeysModule, TokenJwtModule],
+  controllers: [TokensController, SessionsController],
+  providers: [SessionsRepository, SessionsService, RefreshTokenService, RevocationService, TokenIssuerService, TokenVerifierService],
+  exports: [SessionsService, RevocationService, TokenVerifierService, TokenKeysModule],
+})
+export class TokensModule {}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ValidationFailedError } from '../../common/errors/app-error.js';
+import { User } from './user.entity.js';
+
+export type ProfileChanges = Partial<Pick<User, 'firstName' | 'lastName' | 'phone'>>;
+
+const UNIQUE_MESSAGES: Record<string, [string, string]> = {
+  uq_users_email: ['email', 'A user with this email already exists.'],
+  uq_users_phone: ['phone', 'A user with this phone already exists.'],
+};
+
+/** Turns a unique-constraint race (two signups at once) into the same 400 as the pre-check. */
+function rethrowUnique(error: unknown): never {
+  const driver = (error as { driverError?: { code?: string; constraint?: string } }).driverError ?? (error as { code?: string; constraint?: string });
+  const mapped = driver?.code === '23505' ? UNIQUE_MESSAGES[driver.constraint ?? ''] : undefined;
+  if (mapped) throw ValidationFailedError.field(mapped[0], mapped[1]);
+  throw error;
+}
+
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  findById(id: string, em: EntityManager = this.dataSource.manager): Promise<User | null> {
+    return em.findOne(User, { where: { id } });
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.dataSource.manager.findOne(User, { where: { email } });
+  }
+
+  async emailExists(email: string): Promise<boolean> {
+    return this.dataSource.manager.exists(User, { where: { email } });
+  }
+
+  async phoneTaken(phone: string, exceptUserId?: string): Promise<boolean> {
+    const owner = await this.dataSource.manager.findOne(User, { where: { phone }, select: { id: true } });
+    return owner !== null && owner.id !== exceptUserId;
+  }
+
+  async insert(em: EntityManager, user: Partial<User> & Pick<User, 'id' | 'email'>): Promise<User> {
+    try {
+      await em.insert(User, user);
+    } catch (error) {
+      rethrowUnique(error);
+    }
+    return (await em.findOne(User, { where: { id: user.id } }))!;
+  }
+
+  async updateProfile(id: string, changes: ProfileChanges): Promise<void> {
+    if (Object.keys(changes).length === 0) return;
+    try {
+      await this.dataSource.manager.update(User, { id }, changes);
+    } catch (error) {
+      rethrowUnique(error);
+    }
+  }
+
+  async recordLogin(id: string, at: Date, em: EntityManager = this.dataSource.manager): Promise<void> {
+    await em.update(User, { id }, { lastLogin: at });
+  }
+
+  async setPasswordHash(id: string, passwordHash: string, em: EntityManager = this.dataSource.manager): Promise<void> {
+    await em.update(User, { id }, { passwordHash });
+  }
+
+  async setActive(id: string, isActive: boolean): Promise<void> {
+    await this.dataSource.manager.update(User, { id }, { isActive });
+  }
+
+  /** Sessions and tokens go with the user (ON DELETE CASCADE). */
+  async delete(id: string): Promise<void> {
+    await this.dataSource.manager.delete(User, { id });
+  }
+}

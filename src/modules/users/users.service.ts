@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { TokenNotValidError, UserInactiveError, ValidationFailedError } from '../../common/errors/app-error.js';
+import type { User } from './user.entity.js';
+import { UsersRepository, type ProfileChanges } from './users.repository.js';
+import type { PatchProfileDto } from './dto/update-profile.dto.js';
+
+@Injectable()
+export class UsersService {
+  constructor(private readonly users: UsersRepository) {}
+
+  /** The user behind a verified token; a deleted user's token is no longer valid. */
+  async requireActive(userId: string): Promise<User> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new TokenNotValidError();
+    if (!user.isActive) throw new UserInactiveError();
+    return user;
+  }
+
+  async updateProfile(userId: string, dto: PatchProfileDto): Promise<User> {
+    const user = await this.requireActive(userId);
+    const changes: ProfileChanges = {};
+    if (dto.first_name !== undefined) changes.firstName = dto.first_name;
+    if (dto.last_name !== undefined) changes.lastName = dto.last_name;
+    if (dto.phone !== undefined) {
+      if (dto.phone !== null && (await this.users.phoneTaken(dto.phone, user.id))) {
+        throw ValidationFailedError.field('phone', 'A user with this phone already exists.');
+      }
+      changes.phone = dto.phone;
+    }
+    await this.users.updateProfile(user.id, changes);
+    return { ...user, ...changes };
+  }
+}

@@ -1,0 +1,24 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+
+/** Swagger UI at /api/docs/ from swagger-ui-dist in node_modules (no CDN); the document at /api/docs-json. */
+export function setupSwagger(app: INestApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Auth service')
+    .setDescription(
+      'Email/password sign-up and login, JWT access/refresh pairs, sessions and the account. ' +
+        'Press **Authorize** and paste an `access` token from signup or login to call protected endpoints. ' +
+        'Errors: 400 is a map of field → messages; other errors are `{"detail", "code"}`.',
+    )
+    .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `access` token from signup, login or refresh' })
+    .addBasicAuth({ type: 'http', scheme: 'basic', description: 'Login only: email and password' })
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup('api/docs', app, document, {
+    jsonDocumentUrl: 'api/docs-json',
+    yamlDocumentUrl: 'api/docs-yaml',
+    customSiteTitle: 'Auth service API',
+    swaggerOptions: { persistAuthorization: false, displayRequestDuration: true },
+  });
+}

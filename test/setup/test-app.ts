@@ -1,0 +1,58 @@
+import { Writable } from 'node:stream';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/app.js';
+
+/** A fixed 256-bit test secret, so two apps in one test can verify each other's tokens. */
+export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: ReturnType<typeof request>;
+  db: DataSource;
+  /** Every log line the app wrote, for redaction checks. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real application over HTTP: on an in-memory PGlite by default, or on the
+ * PostgreSQL / Redis named by DATABASE_URL / REDIS_URL when they are set.
+ */
+export async function startApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+  const saved = { ...process.env };
+  const logs: string[] = [];
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    JWT_SECRET: TEST_JWT_SECRET,
+    DATA_DIR: 'memory://',
+    DB_MIGRATIONS_RUN: 'true',
+    SWAGGER_ENABLED: 'true',
+  });
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  let app: NestFastifyApplication;
+  try {
+    const destination = new Writable({
+      write(chunk, _encoding, callback) {
+        logs.push(String(chunk));
+        callback();
+      },
+    });
+    app = await createApp({ logDestination: destination as never });
+    await app.getHttpAdapter().getInstance().ready();
+  } finally {
+    process.env = saved;
+  }
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    db: app.get(DataSource),
+    logs,
+    close: () => app.close(),
+  };
+}
