@@ -5,9 +5,11 @@ import { appConfig } from './config/app.config.js';
 import { authConfig } from './config/auth.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { redisConfig } from './config/redis.config.js';
+import { throttleConfig } from './config/throttle.config.js';
 import { JwtAuthGuard } from './common/guards/jwt-auth.guard.js';
 import { DatabaseModule } from './database/database.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { ThrottleModule } from './throttle/throttle.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthController } from './modules/health/health.controller.js';
 import { TokensModule } from './modules/tokens/tokens.module.js';
@@ -16,9 +18,10 @@ import { UsersModule } from './modules/users/users.module.js';
 @Module({
   imports: [
     // main.ts loads .env into the environment before anything reads it; tests pass their own.
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, authConfig, databaseConfig, redisConfig] }),
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, authConfig, databaseConfig, redisConfig, throttleConfig] }),
     DatabaseModule,
     RedisModule,
+    ThrottleModule,
     UsersModule,
     TokensModule,
     AuthModule,

@@ -10,6 +10,15 @@ import { createLogger, PinoLoggerService } from './common/logging/logger.js';
 import { DrfValidationPipe } from './common/validation/validation.pipe.js';
 import { setupSwagger } from './swagger.js';
 
+/**
+ * Fastify refuses a bare hop count (it fails closed), so a count becomes the equivalent
+ * proxy-addr function: the nearest `hops` addresses are proxies, the next is the client.
+ */
+function proxyTrust(setting: number | string[]): false | string[] | ((address: string, hop: number) => boolean) {
+  if (Array.isArray(setting)) return setting;
+  return setting > 0 ? (_address, hop) => hop < setting : false;
+}
+
 export interface CreateAppOptions {
   /** Where logs go (tests capture them); stdout by default. */
   logDestination?: DestinationStream;
@@ -22,8 +31,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.bodyLimit,
-    // A hop count: X-Forwarded-For is believed only for that many proxies in front of us.
-    trustProxy: (config.trustProxy > 0 ? config.trustProxy : false) as unknown as boolean,
+    trustProxy: proxyTrust(config.trustProxy),
     routerOptions: { ignoreTrailingSlash: true },
     genReqId: requestId,
   });

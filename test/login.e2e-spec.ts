@@ -9,7 +9,8 @@ const INVALID = { detail: 'Invalid email or password.', code: 'authentication_fa
 describe('POST /api/login/', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startApp();
+    // Throttling has its own suite; here it must not turn repeated wrong passwords into 429s.
+    t = await startApp({ LOGIN_THROTTLE_ACCOUNT_IP_FREE: '1000', LOGIN_THROTTLE_ACCOUNT_FREE: '1000', LOGIN_THROTTLE_IP_FREE: '1000' });
   });
   afterAll(() => t.close());
 

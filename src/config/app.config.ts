@@ -1,5 +1,25 @@
 import { registerAs } from '@nestjs/config';
-import { bool, int, oneOf, str, url, type Env } from './env.js';
+import { isIP } from 'node:net';
+import { bool, ConfigError, int, list, oneOf, str, url, type Env } from './env.js';
+
+/**
+ * TRUST_PROXY: how X-Forwarded-For is believed. 0 (default): never. A number n: the n proxies
+ * nearest to us are trusted (only safe when every request comes through them). A list of
+ * addresses or CIDR ranges: only those peers may set the header.
+ */
+function trustProxy(env: Env): number | string[] {
+  const value = env.TRUST_PROXY?.trim() ?? '';
+  if (value === '' || /^\d+$/.test(value)) return int(env, 'TRUST_PROXY', 0, 0, 10);
+  const entries = list(env, 'TRUST_PROXY');
+  for (const entry of entries) {
+    const [address, bits] = entry.split('/');
+    const family = isIP(address);
+    if (!family || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)))) {
+      throw new ConfigError('TRUST_PROXY', `must be a hop count or a list of IP addresses/CIDR ranges, got "${entry}"`);
+    }
+  }
+  return entries;
+}
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -16,7 +36,7 @@ export function loadAppConfig(env: Env = process.env) {
     logPretty: bool(env, 'LOG_PRETTY', false),
     bodyLimit: int(env, 'BODY_LIMIT', 64 * 1024, 1024, 10 * 1024 * 1024),
     jsonMaxDepth: int(env, 'JSON_MAX_DEPTH', 20, 2, 200),
-    trustProxy: int(env, 'TRUST_PROXY', 0, 0, 10),
+    trustProxy: trustProxy(env),
     swaggerEnabled: bool(env, 'SWAGGER_ENABLED', true),
     frontendBaseUrl: url(env, 'FRONTEND_BASE_URL', 'http://localhost:3000', ['http:', 'https:']),
   };

@@ -46,6 +46,14 @@ describe('configuration', () => {
     expect(errorOf(() => loadAuthConfig({ JWT_ALGORITHM: 'none' })).variable).toBe('JWT_ALGORITHM');
   });
 
+  it('reads TRUST_PROXY as a hop count or a list of proxy addresses', () => {
+    expect(loadAppConfig({}).trustProxy).toBe(0);
+    expect(loadAppConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadAppConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(errorOf(() => loadAppConfig({ TRUST_PROXY: 'everyone' })).variable).toBe('TRUST_PROXY');
+    expect(errorOf(() => loadAppConfig({ TRUST_PROXY: '10.0.0.0/99' })).variable).toBe('TRUST_PROXY');
+  });
+
   it.each([
     ['PORT', { PORT: 'eighty' }],
     ['ACCESS_TOKEN_LIFETIME', { JWT_SECRET: strong, ACCESS_TOKEN_LIFETIME: '0' }],

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
@@ -30,6 +31,8 @@ export async function startApp(env: Record<string, string | undefined> = {}): Pr
     DATA_DIR: 'memory://',
     DB_MIGRATIONS_RUN: 'true',
     SWAGGER_ENABLED: 'true',
+    // Each app gets its own Redis namespace, so counters and revocations of one test never leak into another.
+    REDIS_KEY_PREFIX: `test:${randomUUID()}:`,
   });
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete process.env[key];

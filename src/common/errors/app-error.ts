@@ -106,3 +106,14 @@ export class ServiceUnavailableError extends AppError {
     super(detail);
   }
 }
+
+export class ThrottledError extends AppError {
+  readonly status = 429;
+  readonly code = 'throttled';
+  override readonly headers: Record<string, string>;
+
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Request was throttled. Expected available in ${retryAfterSeconds} seconds.`);
+    this.headers = { 'Retry-After': String(retryAfterSeconds) };
+  }
+}

@@ -8,6 +8,7 @@ import type { User } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { SessionsService, type ClientContext } from '../tokens/sessions.service.js';
 import type { TokenPair } from '../tokens/token-claims.js';
+import { LoginThrottleService } from './login-throttle.service.js';
 import { checkPassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
 import type { SignupDto } from './dto/signup.dto.js';
@@ -25,6 +26,7 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
+    private readonly throttle: LoginThrottleService,
   ) {}
 
   async signup(dto: SignupDto, client: ClientContext): Promise<SignedIn> {
@@ -58,10 +60,15 @@ export class AuthService {
    * body are the same for an unknown email, a social-only user and a wrong password.
    * Only a caller who knows the password learns that the account is disabled.
    */
-  async validateCredentials(email: string, password: string): Promise<User> {
+  async validateCredentials(email: string, password: string, ip: string | null): Promise<User> {
+    await this.throttle.assertAllowed(email, ip);
     const user = await this.users.findByEmail(normalizeEmail(email));
     const ok = user?.passwordHash ? await this.passwords.verify(user.passwordHash, password) : await this.passwords.verifyDummy(password);
-    if (!user || !ok) throw new AuthenticationFailedError();
+    if (!user || !ok) {
+      await this.throttle.recordFailure(email, ip);
+      throw new AuthenticationFailedError();
+    }
+    await this.throttle.recordSuccess(email, ip);
     if (!user.isActive) throw new UserInactiveError();
     if (this.passwords.needsRehash(user.passwordHash!)) {
       await this.users.setPasswordHash(user.id, await this.passwords.hash(password));

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-local';
+import type { FastifyRequest } from 'fastify';
+import { clientContext } from '../../../common/http/client-context.js';
 import type { User } from '../../users/user.entity.js';
 import { AuthService } from '../auth.service.js';
 
@@ -8,10 +10,10 @@ import { AuthService } from '../auth.service.js';
 @Injectable()
 export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
   constructor(private readonly auth: AuthService) {
-    super({ usernameField: 'email', passwordField: 'password', session: false });
+    super({ usernameField: 'email', passwordField: 'password', session: false, passReqToCallback: true });
   }
 
-  validate(email: string, password: string): Promise<User> {
-    return this.auth.validateCredentials(email, password);
+  validate(request: FastifyRequest, email: string, password: string): Promise<User> {
+    return this.auth.validateCredentials(email, password, clientContext(request).ip);
   }
 }

@@ -1,0 +1,16 @@
+import { registerAs } from '@nestjs/config';
+import { int, type Env } from './env.js';
+
+export function loadThrottleConfig(env: Env = process.env) {
+  return {
+    /** Failed logins allowed per account+IP, per account and per IP within the window before delays start. */
+    accountIpFree: int(env, 'LOGIN_THROTTLE_ACCOUNT_IP_FREE', 5, 1, 1000),
+    accountFree: int(env, 'LOGIN_THROTTLE_ACCOUNT_FREE', 20, 1, 10000),
+    ipFree: int(env, 'LOGIN_THROTTLE_IP_FREE', 100, 1, 100000),
+    windowSeconds: int(env, 'LOGIN_THROTTLE_WINDOW_SECONDS', 15 * 60, 10, 24 * 60 * 60),
+    maxDelaySeconds: int(env, 'LOGIN_THROTTLE_MAX_DELAY_SECONDS', 15 * 60, 1, 24 * 60 * 60),
+  };
+}
+
+export type ThrottleConfig = ReturnType<typeof loadThrottleConfig>;
+export const throttleConfig = registerAs('throttle', () => loadThrottleConfig());
