@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApp, type TestApp } from './setup/test-app.js';
-import { PASSWORD, signup, uniqueEmail } from './factories/users.js';
+import { PASSWORD, signup, uniqueEmail, uniquePhone } from './factories/users.js';
 
 describe('POST /api/signup/', () => {
   let t: TestApp;
@@ -134,7 +134,7 @@ describe('POST /api/signup/', () => {
   });
 
   it('keeps phone numbers unique when set', async () => {
-    const phone = `+1415${String(Date.now()).slice(-7)}`;
+    const phone = uniquePhone();
     await signup(t.http, { phone });
     const response = await t.http.post('/api/signup/').send(body(uniqueEmail(), PASSWORD, { phone }));
     expect(response.status).toBe(400);

@@ -1,10 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type request from 'supertest';
 
 export const PASSWORD = 'violet-harbour-lantern-42';
 
 export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}.${randomUUID().slice(0, 12)}@example.com`;
+}
+
+/** A random E.164 number: the PostgreSQL test database outlives a run, so fixed numbers would collide. */
+export function uniquePhone(): string {
+  return `+1${randomInt(200, 999)}${String(randomInt(0, 1e7)).padStart(7, '0')}`;
 }
 
 export interface SignedUp {
