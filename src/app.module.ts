@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { appConfig } from './config/app.config.js';
+import { accountConfig } from './config/account.config.js';
 import { authConfig } from './config/auth.config.js';
+import { mailConfig } from './config/mail.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { redisConfig } from './config/redis.config.js';
 import { throttleConfig } from './config/throttle.config.js';
@@ -18,7 +20,7 @@ import { UsersModule } from './modules/users/users.module.js';
 @Module({
   imports: [
     // main.ts loads .env into the environment before anything reads it; tests pass their own.
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, authConfig, databaseConfig, redisConfig, throttleConfig] }),
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, authConfig, accountConfig, databaseConfig, mailConfig, redisConfig, throttleConfig] }),
     DatabaseModule,
     RedisModule,
     ThrottleModule,

@@ -117,3 +117,11 @@ export class ThrottledError extends AppError {
     this.headers = { 'Retry-After': String(retryAfterSeconds) };
   }
 }
+
+export class EmailNotVerifiedError extends AppError {
+  readonly status = 403;
+  readonly code = 'email_not_verified';
+  constructor() {
+    super('E-mail is not verified.');
+  }
+}

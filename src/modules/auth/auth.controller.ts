@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, getSchemaPath, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
@@ -11,12 +11,18 @@ import { AuthService, type SignedIn } from './auth.service.js';
 import { DeleteAccountDto } from './dto/delete-account.dto.js';
 import { LoginDto } from './dto/login.dto.js';
 import { SignupDto } from './dto/signup.dto.js';
-import { TokenPairResponse } from './dto/token-pair.response.js';
+import { TokenPairResponse, VerificationSentResponse } from './dto/token-pair.response.js';
 import { LocalAuthGuard } from './local-auth.guard.js';
 
 function toTokenPairResponse({ tokens, user }: SignedIn): TokenPairResponse {
   return { access: tokens.access, refresh: tokens.refresh, user: toUserResponse(user) };
 }
+
+const LOGIN_403 = {
+  status: 403,
+  description: 'Right password, but the account is disabled or (mandatory verification) its e-mail is not confirmed',
+  examples: { user_inactive: { detail: 'User account is disabled.', code: 'user_inactive' }, email_not_verified: { detail: 'E-mail is not verified.', code: 'email_not_verified' } },
+};
 
 const LOGIN_401 = { status: 401, description: 'Wrong email or password, or no such user', examples: { authentication_failed: { detail: 'Invalid email or password.', code: 'authentication_failed' } } };
 
@@ -28,10 +34,16 @@ export class AuthController {
   @Public()
   @Post('signup')
   @ApiOperation({ summary: 'Create an account and sign in', description: 'Returns a token pair and the new user. Password: 8–128 characters, not common, not all digits, not close to the email or name.' })
-  @ApiCreatedResponse({ type: TokenPairResponse })
+  @ApiExtraModels(TokenPairResponse, VerificationSentResponse)
+  @ApiCreatedResponse({
+    description: 'A token pair and the user; with ACCOUNT_EMAIL_VERIFICATION=mandatory, no tokens until the e-mail is confirmed',
+    schema: { oneOf: [{ $ref: getSchemaPath(TokenPairResponse) }, { $ref: getSchemaPath(VerificationSentResponse) }] },
+  })
   @ApiErrors(400, 413, 415)
-  async signup(@Body() dto: SignupDto, @Req() request: FastifyRequest): Promise<TokenPairResponse> {
-    return toTokenPairResponse(await this.auth.signup(dto, clientContext(request)));
+  async signup(@Body() dto: SignupDto, @Req() request: FastifyRequest): Promise<TokenPairResponse | VerificationSentResponse> {
+    const result = await this.auth.signup(dto, clientContext(request));
+    if (result.tokens === null) return { detail: 'Verification e-mail sent.', user: toUserResponse(result.user) };
+    return toTokenPairResponse(result);
   }
 
   @Public()
@@ -45,7 +57,7 @@ export class AuthController {
   })
   @ApiBody({ type: LoginDto, required: false })
   @ApiOkResponse({ type: TokenPairResponse })
-  @ApiErrors(400, LOGIN_401, 403, 413, 415)
+  @ApiErrors(400, LOGIN_401, LOGIN_403, 413, 415)
   async login(@Req() request: FastifyRequest & { user: User }): Promise<TokenPairResponse> {
     return toTokenPairResponse(await this.auth.login(request.user, clientContext(request)));
   }

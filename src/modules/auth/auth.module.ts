@@ -1,18 +1,38 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { BackgroundTasks } from '../../common/background-tasks.js';
+import { MailModule } from '../mail/mail.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountController, AuthController } from './auth.controller.js';
+import { AccountLifecycleController } from './account-lifecycle.controller.js';
+import { AccountTokensRepository } from './account-tokens.repository.js';
+import { AccountTokensService } from './account-tokens.service.js';
 import { AuthService } from './auth.service.js';
+import { EmailVerificationService } from './email-verification.service.js';
+import { PasswordChangeService } from './password-change.service.js';
+import { PasswordResetService } from './password-reset.service.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordService } from './password.service.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 
 @Module({
-  imports: [PassportModule, UsersModule, TokensModule],
-  controllers: [AuthController, AccountController],
-  providers: [AuthService, PasswordService, LoginThrottleService, LocalStrategy, JwtStrategy],
+  imports: [PassportModule, UsersModule, TokensModule, MailModule],
+  controllers: [AuthController, AccountController, AccountLifecycleController],
+  providers: [
+    AuthService,
+    PasswordService,
+    LoginThrottleService,
+    LocalStrategy,
+    JwtStrategy,
+    AccountTokensRepository,
+    AccountTokensService,
+    EmailVerificationService,
+    PasswordResetService,
+    PasswordChangeService,
+    BackgroundTasks,
+  ],
   exports: [AuthService, PasswordService],
 })
 export class AuthModule {}

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuthenticationFailedError, UserInactiveError, ValidationFailedError, type FieldErrors } from '../../common/errors/app-error.js';
+import { AuthenticationFailedError, EmailNotVerifiedError, UserInactiveError, ValidationFailedError, type FieldErrors } from '../../common/errors/app-error.js';
 import { MESSAGES } from '../../common/validation/messages.js';
 import { normalizeEmail } from '../users/email.js';
 import type { User } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { SessionsService, type ClientContext } from '../tokens/sessions.service.js';
 import type { TokenPair } from '../tokens/token-claims.js';
+import { MailService } from '../mail/mail.service.js';
+import { EmailVerificationService } from './email-verification.service.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { checkPassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
@@ -18,6 +20,9 @@ export interface SignedIn {
   user: User;
 }
 
+/** Signup's outcome: signed in, or (mandatory verification) waiting for the e-mail to be confirmed. */
+export type SignedUp = SignedIn | { tokens: null; user: User };
+
 /** Sign-up, credential checks and sign-in: the email/password half of authentication. */
 @Injectable()
 export class AuthService {
@@ -27,9 +32,11 @@ export class AuthService {
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
     private readonly throttle: LoginThrottleService,
+    private readonly verification: EmailVerificationService,
+    private readonly mail: MailService,
   ) {}
 
-  async signup(dto: SignupDto, client: ClientContext): Promise<SignedIn> {
+  async signup(dto: SignupDto, client: ClientContext): Promise<SignedUp> {
     const email = normalizeEmail(dto.email);
     const errors: FieldErrors = {};
     if (await this.users.emailExists(email)) errors.email = ['A user with this email already exists.'];
@@ -41,7 +48,8 @@ export class AuthService {
 
     const passwordHash = await this.passwords.hash(dto.password);
     const now = new Date();
-    return this.dataSource.transaction(async (em) => {
+    const mandatory = this.verification.mandatory;
+    const result = await this.dataSource.transaction(async (em) => {
       const user = await this.users.insert(em, {
         id: randomUUID(),
         email,
@@ -49,10 +57,13 @@ export class AuthService {
         firstName: dto.first_name ?? '',
         lastName: dto.last_name ?? '',
         phone: dto.phone ?? null,
-        lastLogin: now,
+        lastLogin: mandatory ? null : now,
       });
-      return { user, tokens: await this.sessions.start(user.id, client, em) };
+      if (this.verification.enabled) await this.verification.queue(em, user);
+      return { user, tokens: mandatory ? null : await this.sessions.start(user.id, client, em) };
     });
+    this.mail.flush();
+    return result;
   }
 
   /**
@@ -70,6 +81,7 @@ export class AuthService {
     }
     await this.throttle.recordSuccess(email, ip);
     if (!user.isActive) throw new UserInactiveError();
+    if (this.verification.mandatory && !user.emailVerified) throw new EmailNotVerifiedError();
     if (this.passwords.needsRehash(user.passwordHash!)) {
       await this.users.setPasswordHash(user.id, await this.passwords.hash(password));
     }

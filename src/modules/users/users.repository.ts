@@ -65,8 +65,8 @@ export class UsersRepository {
     await em.update(User, { id }, { passwordHash });
   }
 
-  async setActive(id: string, isActive: boolean): Promise<void> {
-    await this.dataSource.manager.update(User, { id }, { isActive });
+  async markEmailVerified(id: string, em: EntityManager = this.dataSource.manager): Promise<void> {
+    await em.update(User, { id }, { emailVerified: true });
   }
 
   /** Sessions and tokens go with the user (ON DELETE CASCADE). */

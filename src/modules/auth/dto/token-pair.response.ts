@@ -11,3 +11,11 @@ export class TokenPairResponse {
   @ApiProperty({ type: UserResponse })
   user: UserResponse;
 }
+
+export class VerificationSentResponse {
+  @ApiProperty({ example: 'Verification e-mail sent.' })
+  detail: string;
+
+  @ApiProperty({ type: UserResponse })
+  user: UserResponse;
+}

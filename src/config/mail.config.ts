@@ -1,0 +1,22 @@
+import { registerAs } from '@nestjs/config';
+import { int, str, url, type Env } from './env.js';
+
+export function loadMailConfig(env: Env = process.env) {
+  return {
+    /** smtp:// or smtps:// URL with credentials; unset in development: mails are written to the log. */
+    smtpUrl: url(env, 'SMTP_URL', undefined, ['smtp:', 'smtps:']),
+    from: str(env, 'MAIL_FROM', 'Auth Service <no-reply@localhost>'),
+    productName: str(env, 'PRODUCT_NAME', 'Auth Service'),
+    /** How often the outbox worker looks for due mail when nothing woke it. */
+    pollIntervalMs: int(env, 'MAIL_POLL_INTERVAL_MS', 2000, 50, 60000),
+    /** First retry delay; it doubles per failed attempt up to MAIL_RETRY_MAX_DELAY_MS. */
+    retryBaseMs: int(env, 'MAIL_RETRY_BASE_MS', 5000, 10, 3600000),
+    retryMaxDelayMs: int(env, 'MAIL_RETRY_MAX_DELAY_MS', 10 * 60 * 1000, 10, 24 * 3600000),
+    /** After this many failed attempts a mail is given up on (kept in the outbox with its last error). */
+    maxAttempts: int(env, 'MAIL_MAX_ATTEMPTS', 50, 1, 1000),
+    smtpTimeoutMs: int(env, 'SMTP_TIMEOUT_MS', 10000, 100, 120000),
+  };
+}
+
+export type MailConfig = ReturnType<typeof loadMailConfig>;
+export const mailConfig = registerAs('mail', () => loadMailConfig());

@@ -1,0 +1,80 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
+import { Public } from '../../common/decorators/public.decorator.js';
+import { ApiErrors } from '../../common/swagger/api-errors.decorator.js';
+import { DetailResponse } from '../../common/swagger/error.response.js';
+import { EmailDto, PasswordChangeDto, PasswordResetConfirmDto, VerifyEmailDto } from './dto/account-requests.dto.js';
+import { EmailVerificationService } from './email-verification.service.js';
+import { PasswordChangeService } from './password-change.service.js';
+import { PasswordResetService } from './password-reset.service.js';
+
+const BAD_LINK = { status: 400, description: 'Invalid, used or expired link (a bad uid and a bad token answer alike), or a refused password', examples: { token: { token: ['Invalid value'] }, password: { new_password2: ['This password is too common.'] } } };
+
+@ApiTags('account')
+@Controller('api/auth')
+export class AccountLifecycleController {
+  constructor(
+    private readonly verification: EmailVerificationService,
+    private readonly reset: PasswordResetService,
+    private readonly change: PasswordChangeService,
+  ) {}
+
+  @Public()
+  @Post('registration/verify-email')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm an e-mail address with the key from the mail', description: 'Keys are single-use and expire (EMAIL_VERIFICATION_TIMEOUT).' })
+  @ApiOkResponse({ type: DetailResponse, example: { detail: 'E-mail verified.' } })
+  @ApiErrors(400, { status: 404, description: 'Unknown, used or expired key', examples: { not_found: { detail: 'Not found.', code: 'not_found' } } })
+  async verifyEmail(@Body() dto: VerifyEmailDto): Promise<DetailResponse> {
+    await this.verification.verify(dto.key);
+    return { detail: 'E-mail verified.' };
+  }
+
+  @Public()
+  @Post('registration/resend-email')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send the verification mail again', description: 'Same answer whether or not the address has an account; a few mails per address per hour at most.' })
+  @ApiOkResponse({ type: DetailResponse, example: { detail: 'Verification e-mail sent.' } })
+  @ApiErrors(400)
+  resendEmail(@Body() dto: EmailDto): DetailResponse {
+    this.verification.resend(dto.email);
+    return { detail: 'Verification e-mail sent.' };
+  }
+
+  @Public()
+  @Post('password/reset')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Mail a password reset link',
+    description: 'Same answer and timing whether or not the address has an account. The link is FRONTEND_BASE_URL + PASSWORD_RESET_CONFIRM_PATH?uid=..&token=..',
+  })
+  @ApiOkResponse({ type: DetailResponse, example: { detail: 'Password reset e-mail has been sent.' } })
+  @ApiErrors(400)
+  requestReset(@Body() dto: EmailDto): DetailResponse {
+    this.reset.request(dto.email);
+    return { detail: 'Password reset e-mail has been sent.' };
+  }
+
+  @Public()
+  @Post('password/reset/confirm')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Set a new password with the uid and token from the reset link', description: 'The token works once, expires (PASSWORD_RESET_TIMEOUT) and dies when the password changes. Every session ends.' })
+  @ApiOkResponse({ type: DetailResponse, example: { detail: 'Password has been reset with the new password.' } })
+  @ApiErrors(BAD_LINK)
+  async confirmReset(@Body() dto: PasswordResetConfirmDto): Promise<DetailResponse> {
+    await this.reset.confirm(dto.uid, dto.token, dto.new_password1, dto.new_password2);
+    return { detail: 'Password has been reset with the new password.' };
+  }
+
+  @ApiBearerAuth()
+  @Post('password/change')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Change the password', description: '`old_password` is required when the account has one. Other sessions end unless LOGOUT_ON_PASSWORD_CHANGE=false; this one stays.' })
+  @ApiOkResponse({ type: DetailResponse, example: { detail: 'New password has been saved.' } })
+  @ApiErrors(400, 401)
+  async changePassword(@CurrentUser() principal: AuthPrincipal, @Body() dto: PasswordChangeDto): Promise<DetailResponse> {
+    await this.change.change(principal, dto.old_password, dto.new_password1, dto.new_password2);
+    return { detail: 'New password has been saved.' };
+  }
+}

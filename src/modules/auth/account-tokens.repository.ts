@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AccountToken, type AccountTokenPurpose } from './account-token.entity.js';
+
+@Injectable()
+export class AccountTokensRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async insert(em: EntityManager, token: Omit<AccountToken, 'id' | 'createdAt' | 'usedAt'>): Promise<void> {
+    await em.insert(AccountToken, { id: randomUUID(), ...token });
+  }
+
+  /** A live (unused, unexpired) token of this purpose, without spending it. */
+  findLive(tokenHash: string, purpose: AccountTokenPurpose): Promise<AccountToken | null> {
+    return this.dataSource.manager
+      .createQueryBuilder(AccountToken, 't')
+      .where('t.token_hash = :tokenHash AND t.purpose = :purpose AND t.used_at IS NULL AND t.expires_at > now()', { tokenHash, purpose })
+      .getOne();
+  }
+
+  /** Spends the token; false when another request spent it first. */
+  async spend(em: EntityManager, id: string): Promise<boolean> {
+    const result = await em
+      .createQueryBuilder()
+      .update(AccountToken)
+      .set({ usedAt: () => 'now()' })
+      .where('id = :id AND used_at IS NULL AND expires_at > now()', { id })
+      .returning('id')
+      .execute();
+    return result.raw.length === 1;
+  }
+
+  async spendAll(em: EntityManager, userId: string, purpose: AccountTokenPurpose): Promise<void> {
+    await em
+      .createQueryBuilder()
+      .update(AccountToken)
+      .set({ usedAt: () => 'now()' })
+      .where('user_id = :userId AND purpose = :purpose AND used_at IS NULL', { userId, purpose })
+      .execute();
+  }
+}

@@ -1,0 +1,56 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { User } from '../users/user.entity.js';
+import { UsersRepository } from '../users/users.repository.js';
+import type { AccountToken, AccountTokenPurpose } from './account-token.entity.js';
+import { AccountTokensRepository } from './account-tokens.repository.js';
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/**
+ * Verification keys and reset tokens (SECURITY.md 18): 256 random bits, only their hash
+ * stored, single use, expiring, bound to one user and to that user's state when issued.
+ */
+@Injectable()
+export class AccountTokensService {
+  constructor(
+    private readonly tokens: AccountTokensRepository,
+    private readonly users: UsersRepository,
+  ) {}
+
+  /** What a token is bound to: the address for verification, the password hash (and address) for reset. */
+  private stateOf(user: User, purpose: AccountTokenPurpose): string {
+    return sha256(purpose === 'verify_email' ? `email:${user.email.toLowerCase()}` : `password:${user.passwordHash ?? ''}:${user.email.toLowerCase()}`);
+  }
+
+  async issue(em: EntityManager, user: User, purpose: AccountTokenPurpose, lifetimeSeconds: number): Promise<string> {
+    const raw = randomBytes(32).toString('base64url');
+    await this.tokens.insert(em, {
+      userId: user.id,
+      purpose,
+      tokenHash: sha256(raw),
+      stateHash: this.stateOf(user, purpose),
+      expiresAt: new Date(Date.now() + lifetimeSeconds * 1000),
+    });
+    return raw;
+  }
+
+  /** The token and its user when the token is live, of this purpose, of `userId` (when given), and the user's state is unchanged. */
+  async check(raw: unknown, purpose: AccountTokenPurpose, userId?: string): Promise<{ token: AccountToken; user: User } | null> {
+    if (typeof raw !== 'string' || raw.length === 0 || raw.length > 128) return null;
+    const token = await this.tokens.findLive(sha256(raw), purpose);
+    if (!token || (userId !== undefined && token.userId !== userId)) return null;
+    const user = await this.users.findById(token.userId);
+    if (!user || !user.isActive || this.stateOf(user, purpose) !== token.stateHash) return null;
+    return { token, user };
+  }
+
+  spend(em: EntityManager, token: AccountToken): Promise<boolean> {
+    return this.tokens.spend(em, token.id);
+  }
+
+  spendAll(em: EntityManager, userId: string, purpose: AccountTokenPurpose): Promise<void> {
+    return this.tokens.spendAll(em, userId, purpose);
+  }
+}

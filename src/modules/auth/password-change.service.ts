@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { DataSource } from 'typeorm';
+import { accountConfig } from '../../config/account.config.js';
+import { ValidationFailedError, type FieldErrors } from '../../common/errors/app-error.js';
+import { MESSAGES } from '../../common/validation/messages.js';
+import type { AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
+import { MailService } from '../mail/mail.service.js';
+import { SessionsService } from '../tokens/sessions.service.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
+import { AccountTokensService } from './account-tokens.service.js';
+import { checkPassword } from './password-policy.js';
+import { PasswordService } from './password.service.js';
+
+@Injectable()
+export class PasswordChangeService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly usersRepository: UsersRepository,
+    private readonly passwords: PasswordService,
+    private readonly tokens: AccountTokensService,
+    private readonly sessions: SessionsService,
+    private readonly mail: MailService,
+    @Inject(accountConfig.KEY) private readonly config: ConfigType<typeof accountConfig>,
+  ) {}
+
+  /** The old password is required when the account has one; other sessions end (LOGOUT_ON_PASSWORD_CHANGE). */
+  async change(principal: AuthPrincipal, oldPassword: string | undefined, password: string, confirmation: string): Promise<void> {
+    const user = await this.users.requireActive(principal.userId);
+    const errors: FieldErrors = {};
+    if (user.passwordHash) {
+      if (!oldPassword) errors.old_password = [MESSAGES.required];
+      else if (!(await this.passwords.verify(user.passwordHash, oldPassword))) {
+        errors.old_password = ['Your old password was entered incorrectly. Please enter it again.'];
+      }
+    }
+    const problems = checkPassword(password, { email: user.email, first_name: user.firstName, last_name: user.lastName });
+    if (password !== confirmation) problems.unshift('The two password fields didn’t match.');
+    if (problems.length) errors.new_password2 = problems;
+    if (Object.keys(errors).length) throw new ValidationFailedError(errors);
+
+    const passwordHash = await this.passwords.hash(password);
+    await this.dataSource.transaction(async (em) => {
+      await this.usersRepository.setPasswordHash(user.id, passwordHash, em);
+      await this.tokens.spendAll(em, user.id, 'password_reset');
+      await this.mail.enqueue(em, user.email, 'password_changed');
+    });
+    if (this.config.logoutOnPasswordChange) await this.sessions.endAllForUser(user.id, 'password_changed', principal.sessionId);
+    this.mail.flush();
+  }
+}

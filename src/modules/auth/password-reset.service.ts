@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { DataSource } from 'typeorm';
+import { accountConfig } from '../../config/account.config.js';
+import { BackgroundTasks } from '../../common/background-tasks.js';
+import { ValidationFailedError } from '../../common/errors/app-error.js';
+import { MailService } from '../mail/mail.service.js';
+import { SessionsService } from '../tokens/sessions.service.js';
+import { normalizeEmail } from '../users/email.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { AccountTokensService } from './account-tokens.service.js';
+import { EmailVerificationService } from './email-verification.service.js';
+import { checkPassword } from './password-policy.js';
+import { PasswordService } from './password.service.js';
+
+/** A bad uid and a bad token answer alike, so neither can be probed on its own (SECURITY.md 18). */
+const INVALID_LINK = () => ValidationFailedError.field('token', 'Invalid value');
+
+function encodeUid(userId: string): string {
+  return Buffer.from(userId, 'utf8').toString('base64url');
+}
+
+function decodeUid(uid: string): string | undefined {
+  const decoded = Buffer.from(uid, 'base64url').toString('utf8');
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(decoded) ? decoded : undefined;
+}
+
+/** Password reset by mailed link: request (enumeration-safe) and confirm (ends every session). */
+@Injectable()
+export class PasswordResetService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly tokens: AccountTokensService,
+    private readonly passwords: PasswordService,
+    private readonly sessions: SessionsService,
+    private readonly mail: MailService,
+    private readonly verification: EmailVerificationService,
+    private readonly background: BackgroundTasks,
+    @Inject(accountConfig.KEY) private readonly config: ConfigType<typeof accountConfig>,
+  ) {}
+
+  /** Answers at once whatever the address: the lookup, the token and the mail happen afterwards. */
+  request(email: string): void {
+    this.background.run('password-reset', async () => {
+      const user = await this.users.findByEmail(normalizeEmail(email));
+      if (!user || !user.isActive) return;
+      if (!(await this.verification.withinMailLimit('reset', user.email))) return;
+      await this.dataSource.transaction(async (em) => {
+        const token = await this.tokens.issue(em, user, 'password_reset', this.config.passwordResetTimeout);
+        await this.mail.enqueue(em, user.email, 'password_reset', {
+          link: this.mail.frontendLink(this.config.passwordResetPath, { uid: encodeUid(user.id), token }),
+          expiresInMinutes: Math.round(this.config.passwordResetTimeout / 60),
+        });
+      });
+      this.mail.flush();
+    });
+  }
+
+  async confirm(uid: string, token: string, password: string, confirmation: string): Promise<void> {
+    const userId = decodeUid(uid);
+    const found = userId ? await this.tokens.check(token, 'password_reset', userId) : null;
+    if (!found) throw INVALID_LINK();
+    const { user } = found;
+    const problems = checkPassword(password, { email: user.email, first_name: user.firstName, last_name: user.lastName });
+    if (password !== confirmation) problems.unshift('The two password fields didn’t match.');
+    if (problems.length) throw new ValidationFailedError({ new_password2: problems });
+
+    const passwordHash = await this.passwords.hash(password);
+    const reset = await this.dataSource.transaction(async (em) => {
+      if (!(await this.tokens.spend(em, found.token))) return false;
+      await this.tokens.spendAll(em, user.id, 'password_reset');
+      await this.users.setPasswordHash(user.id, passwordHash, em);
+      await this.mail.enqueue(em, user.email, 'password_reset_done');
+      return true;
+    });
+    if (!reset) throw INVALID_LINK();
+    // SECURITY.md 15: a reset ends every session, including any an attacker holds.
+    await this.sessions.endAllForUser(user.id, 'password_reset');
+    this.mail.flush();
+  }
+}
