@@ -8,7 +8,7 @@ async function bootstrap(): Promise<void> {
   const config = loadAppConfig();
   const app = await createApp();
   await app.listen({ port: config.port, host: config.host });
-  const base = config.publicUrl ?? `http://localhost:${config.port}`;
+  const base = (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
   app.getHttpAdapter().getInstance().log.info(
     { url: base },
     `Auth service listening on ${base}${config.swaggerEnabled ? ` — Swagger UI: ${base}/api/docs/` : ''}`,

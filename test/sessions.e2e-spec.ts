@@ -126,6 +126,18 @@ describe('sessions and logout', () => {
     expect(response.status).toBe(403);
     expect(response.body).toEqual({ detail: 'User account is disabled.', code: 'user_inactive' });
     expect((await refreshWith(refresh)).status).toBe(401);
+    expect((await t.http.get('/api/auth/sessions/').set(...bearer(access))).status).toBe(403);
+    expect((await t.http.delete(`/api/auth/sessions/${decodePayload(access).sid}/`).set(...bearer(access))).status).toBe(403);
+  });
+
+  it('refuses a spent refresh token at logout while its session lives on', async () => {
+    const { access, refresh } = await signup(t.http);
+    const rotated = await refreshWith(refresh);
+    const stale = await t.http.post('/api/auth/logout/').send({ refresh, all: true });
+    expect(stale.status).toBe(401);
+    expect(stale.body).toEqual(NOT_VALID);
+    expect((await me(rotated.body.access)).status).toBe(200);
+    expect((await me(access)).status).toBe(200);
   });
 });
 

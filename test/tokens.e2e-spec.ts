@@ -224,3 +224,27 @@ describe('tokens (RS256)', () => {
     expect((await t.http.get('/api/me/').set(...bearer(forged))).status).toBe(401);
   });
 });
+
+describe('signing key checks at start-up', () => {
+  it.each([
+    ['an RSA key for ES256', 'ES256', () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey],
+    ['an EC key for RS256', 'RS256', () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey],
+    ['a 1024-bit RSA key', 'RS256', () => generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey],
+  ])('refuses to start with %s, naming JWT_PRIVATE_KEY', async (_name, algorithm, key) => {
+    const pem = key().export({ type: 'pkcs8', format: 'pem' }) as string;
+    await expect(startApp({ JWT_ALGORITHM: algorithm, JWT_SECRET: undefined, JWT_PRIVATE_KEY: pem })).rejects.toThrow(/JWT_PRIVATE_KEY must be/);
+  });
+
+  it('signs ES256 tokens with an EC P-256 key', async () => {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const t = await startApp({ JWT_ALGORITHM: 'ES256', JWT_SECRET: undefined, JWT_PRIVATE_KEY: pem });
+    try {
+      const { access } = await signup(t.http);
+      expect(decodeHeader(access).alg).toBe('ES256');
+      expect((await t.http.get('/api/me/').set(...bearer(access))).status).toBe(200);
+      expect((await t.http.get('/.well-known/jwks.json')).body.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256' });
+    } finally {
+      await t.close();
+    }
+  });
+});

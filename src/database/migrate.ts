@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs';
 import { loadDatabaseConfig } from '../config/database.config.js';
 import { ConfigError } from '../config/env.js';
 import { createDataSource } from './data-source.js';
 
 /** `npm run migration:run` / `migration:revert`: applies or reverts migrations on the configured database. */
 async function main(command: string | undefined): Promise<void> {
+  // Same as the server: a .env in the working directory counts, so DATABASE_URL there is honoured.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const dataSource = await createDataSource(loadDatabaseConfig());
   await dataSource.initialize();
   try {

@@ -64,7 +64,8 @@ export class RateLimitStore {
       return;
     }
     try {
-      await this.redis.set(`block:${key}`, '1', 'PX', ms);
+      // Like the in-memory store, a new block never shortens a longer one already running.
+      await this.redis.multi().set(`block:${key}`, '1', 'PX', ms, 'NX').pexpire(`block:${key}`, ms, 'GT').exec();
     } catch {
       throw new ServiceUnavailableError();
     }

@@ -57,6 +57,7 @@ export class AuthService {
         firstName: dto.first_name ?? '',
         lastName: dto.last_name ?? '',
         phone: dto.phone ?? null,
+        dateJoined: now,
         lastLogin: mandatory ? null : now,
       });
       if (this.verification.enabled) await this.verification.queue(em, user);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NotAuthenticatedError, NotFoundError, TokenNotValidError } from '../../common/errors/app-error.js';
+import { UsersService } from '../users/users.service.js';
 import type { AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import { RevocationService } from './revocation.service.js';
 import { SessionsRepository, type RevokeReason } from './sessions.repository.js';
@@ -24,6 +25,7 @@ export class SessionsService {
     private readonly issuer: TokenIssuerService,
     private readonly verifier: TokenVerifierService,
     private readonly revocation: RevocationService,
+    private readonly users: UsersService,
   ) {}
 
   /** Opens a session and returns its first token pair; joins the caller's transaction when given one. */
@@ -45,11 +47,14 @@ export class SessionsService {
     return { access: this.issuer.issue('access', userId, sessionId, now).token, refresh: refresh.token };
   }
 
-  list(userId: string): Promise<Session[]> {
+  async list(userId: string): Promise<Session[]> {
+    // A disabled or deleted user's access token stops working at once (SECURITY.md 9).
+    await this.users.requireActive(userId);
     return this.sessions.listActive(userId);
   }
 
   async endOne(userId: string, sessionId: string): Promise<void> {
+    await this.users.requireActive(userId);
     // Another user's session id answers exactly like an unknown one.
     const session = await this.sessions.findActive(sessionId, userId);
     if (!session) throw new NotFoundError();
@@ -72,12 +77,20 @@ export class SessionsService {
     if (refreshToken !== undefined) {
       const claims = this.verifier.verify(refreshToken, ['refresh']);
       if (principal && claims.sub !== principal.userId) throw new TokenNotValidError();
+      // A spent refresh token no longer speaks for a live session: it could be a leaked old copy.
+      // Against an ended session it is harmless, and logging out again stays idempotent.
+      if (!(await this.revocation.isRevoked(claims.sid)) && (await this.isSpentOrUnknown(claims.jti))) throw new TokenNotValidError();
       userId = claims.sub;
       sessionId = claims.sid;
     }
     if (!userId || !sessionId) throw new NotAuthenticatedError();
     if (all) await this.endAllForUser(userId, 'logout_all');
     else await this.end([sessionId], 'logout');
+  }
+
+  private async isSpentOrUnknown(jti: string): Promise<boolean> {
+    const token = await this.sessions.findTokenByJti(jti);
+    return !token || (await this.sessions.isSpent(token.id));
   }
 
   async end(sessionIds: string[], reason: RevokeReason): Promise<void> {
