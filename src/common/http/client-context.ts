@@ -1,5 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import type { ClientContext } from '../../modules/tokens/sessions.service.js';
+
+export interface ClientContext {
+  ip: string | null;
+  userAgent: string | null;
+}
 
 /** The caller's address honours TRUST_PROXY (Fastify's trustProxy hop count), never a raw X-Forwarded-For. */
 export function clientContext(request: FastifyRequest): ClientContext {

@@ -1,4 +1,6 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { clientContext } from '../../common/http/client-context.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
@@ -26,8 +28,8 @@ export class AccountLifecycleController {
   @ApiOperation({ summary: 'Confirm an e-mail address with the key from the mail', description: 'Keys are single-use and expire (EMAIL_VERIFICATION_TIMEOUT).' })
   @ApiOkResponse({ type: DetailResponse, example: { detail: 'E-mail verified.' } })
   @ApiErrors(400, { status: 404, description: 'Unknown, used or expired key', examples: { not_found: { detail: 'Not found.', code: 'not_found' } } })
-  async verifyEmail(@Body() dto: VerifyEmailDto): Promise<DetailResponse> {
-    await this.verification.verify(dto.key);
+  async verifyEmail(@Body() dto: VerifyEmailDto, @Req() request: FastifyRequest): Promise<DetailResponse> {
+    await this.verification.verify(dto.key, clientContext(request));
     return { detail: 'E-mail verified.' };
   }
 
@@ -62,8 +64,8 @@ export class AccountLifecycleController {
   @ApiOperation({ summary: 'Set a new password with the uid and token from the reset link', description: 'The token works once, expires (PASSWORD_RESET_TIMEOUT) and dies when the password changes. Every session ends.' })
   @ApiOkResponse({ type: DetailResponse, example: { detail: 'Password has been reset with the new password.' } })
   @ApiErrors(BAD_LINK)
-  async confirmReset(@Body() dto: PasswordResetConfirmDto): Promise<DetailResponse> {
-    await this.reset.confirm(dto.uid, dto.token, dto.new_password1, dto.new_password2);
+  async confirmReset(@Body() dto: PasswordResetConfirmDto, @Req() request: FastifyRequest): Promise<DetailResponse> {
+    await this.reset.confirm(dto.uid, dto.token, dto.new_password1, dto.new_password2, clientContext(request));
     return { detail: 'Password has been reset with the new password.' };
   }
 
@@ -73,8 +75,8 @@ export class AccountLifecycleController {
   @ApiOperation({ summary: 'Change the password', description: '`old_password` is required when the account has one. Other sessions end unless LOGOUT_ON_PASSWORD_CHANGE=false; this one stays.' })
   @ApiOkResponse({ type: DetailResponse, example: { detail: 'New password has been saved.' } })
   @ApiErrors(400, 401)
-  async changePassword(@CurrentUser() principal: AuthPrincipal, @Body() dto: PasswordChangeDto): Promise<DetailResponse> {
-    await this.change.change(principal, dto.old_password, dto.new_password1, dto.new_password2);
+  async changePassword(@CurrentUser() principal: AuthPrincipal, @Body() dto: PasswordChangeDto, @Req() request: FastifyRequest): Promise<DetailResponse> {
+    await this.change.change(principal, dto.old_password, dto.new_password1, dto.new_password2, clientContext(request));
     return { detail: 'New password has been saved.' };
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { BackgroundTasks } from '../../common/background-tasks.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -18,7 +19,7 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 
 @Module({
-  imports: [PassportModule, UsersModule, TokensModule, MailModule],
+  imports: [PassportModule, UsersModule, TokensModule, MailModule, AuditModule],
   controllers: [AuthController, AccountController, AccountLifecycleController],
   providers: [
     AuthService,

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuthenticationFailedError, EmailNotVerifiedError, UserInactiveError, ValidationFailedError, type FieldErrors } from '../../common/errors/app-error.js';
+import { AuthenticationFailedError, EmailNotVerifiedError, ThrottledError, UserInactiveError, ValidationFailedError, type FieldErrors } from '../../common/errors/app-error.js';
 import { MESSAGES } from '../../common/validation/messages.js';
 import { normalizeEmail } from '../users/email.js';
 import type { User } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { SessionsService, type ClientContext } from '../tokens/sessions.service.js';
+import type { ClientContext } from '../../common/http/client-context.js';
+import { SecurityEventsService } from '../audit/security-events.service.js';
+import { SessionsService } from '../tokens/sessions.service.js';
 import type { TokenPair } from '../tokens/token-claims.js';
 import { MailService } from '../mail/mail.service.js';
 import { EmailVerificationService } from './email-verification.service.js';
@@ -34,6 +36,7 @@ export class AuthService {
     private readonly throttle: LoginThrottleService,
     private readonly verification: EmailVerificationService,
     private readonly mail: MailService,
+    private readonly events: SecurityEventsService,
   ) {}
 
   async signup(dto: SignupDto, client: ClientContext): Promise<SignedUp> {
@@ -61,7 +64,9 @@ export class AuthService {
         lastLogin: mandatory ? null : now,
       });
       if (this.verification.enabled) await this.verification.queue(em, user);
-      return { user, tokens: mandatory ? null : await this.sessions.start(user.id, client, em) };
+      const tokens = mandatory ? null : await this.sessions.start(user.id, client, em);
+      await this.events.record('signup', user.id, client, tokens?.sessionId ?? null, em);
+      return { user, tokens };
     });
     this.mail.flush();
     return result;
@@ -72,12 +77,19 @@ export class AuthService {
    * body are the same for an unknown email, a social-only user and a wrong password.
    * Only a caller who knows the password learns that the account is disabled.
    */
-  async validateCredentials(email: string, password: string, ip: string | null): Promise<User> {
-    await this.throttle.assertAllowed(email, ip);
+  async validateCredentials(email: string, password: string, client: ClientContext): Promise<User> {
+    const ip = client.ip;
+    try {
+      await this.throttle.assertAllowed(email, ip);
+    } catch (error) {
+      if (error instanceof ThrottledError) await this.events.record('login_throttled', null, client);
+      throw error;
+    }
     const user = await this.users.findByEmail(normalizeEmail(email));
     const ok = user?.passwordHash ? await this.passwords.verify(user.passwordHash, password) : await this.passwords.verifyDummy(password);
     if (!user || !ok) {
       await this.throttle.recordFailure(email, ip);
+      await this.events.record('login_failed', user?.id ?? null, client);
       throw new AuthenticationFailedError();
     }
     await this.throttle.recordSuccess(email, ip);
@@ -93,7 +105,9 @@ export class AuthService {
     const now = new Date();
     const tokens = await this.dataSource.transaction(async (em) => {
       await this.users.recordLogin(user.id, now, em);
-      return this.sessions.start(user.id, client, em);
+      const started = await this.sessions.start(user.id, client, em);
+      await this.events.record('login_succeeded', user.id, client, started.sessionId, em);
+      return started;
     });
     return { tokens, user: { ...user, lastLogin: now } };
   }

@@ -5,6 +5,8 @@ import { accountConfig } from '../../config/account.config.js';
 import { BackgroundTasks } from '../../common/background-tasks.js';
 import { NotFoundError } from '../../common/errors/app-error.js';
 import { RateLimitStore } from '../../throttle/rate-limit.store.js';
+import type { ClientContext } from '../../common/http/client-context.js';
+import { SecurityEventsService } from '../audit/security-events.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { normalizeEmail } from '../users/email.js';
 import type { User } from '../users/user.entity.js';
@@ -21,6 +23,7 @@ export class EmailVerificationService {
     private readonly mail: MailService,
     private readonly limits: RateLimitStore,
     private readonly background: BackgroundTasks,
+    private readonly events: SecurityEventsService,
     @Inject(accountConfig.KEY) private readonly config: ConfigType<typeof accountConfig>,
   ) {}
 
@@ -41,7 +44,7 @@ export class EmailVerificationService {
     });
   }
 
-  async verify(key: unknown): Promise<void> {
+  async verify(key: unknown, client: ClientContext): Promise<void> {
     const found = await this.tokens.check(key, 'verify_email');
     if (!found) throw new NotFoundError();
     const verified = await this.dataSource.transaction(async (em) => {
@@ -49,6 +52,7 @@ export class EmailVerificationService {
       await this.tokens.spendAll(em, found.user.id, 'verify_email');
       await this.users.markEmailVerified(found.user.id, em);
       await this.mail.enqueue(em, found.user.email, 'email_verified');
+      await this.events.record('email_verified', found.user.id, client, null, em);
       return true;
     });
     if (!verified) throw new NotFoundError();

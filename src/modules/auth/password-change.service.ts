@@ -5,6 +5,8 @@ import { accountConfig } from '../../config/account.config.js';
 import { ValidationFailedError, type FieldErrors } from '../../common/errors/app-error.js';
 import { MESSAGES } from '../../common/validation/messages.js';
 import type { AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
+import type { ClientContext } from '../../common/http/client-context.js';
+import { SecurityEventsService } from '../audit/security-events.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -23,11 +25,12 @@ export class PasswordChangeService {
     private readonly tokens: AccountTokensService,
     private readonly sessions: SessionsService,
     private readonly mail: MailService,
+    private readonly events: SecurityEventsService,
     @Inject(accountConfig.KEY) private readonly config: ConfigType<typeof accountConfig>,
   ) {}
 
   /** The old password is required when the account has one; other sessions end (LOGOUT_ON_PASSWORD_CHANGE). */
-  async change(principal: AuthPrincipal, oldPassword: string | undefined, password: string, confirmation: string): Promise<void> {
+  async change(principal: AuthPrincipal, oldPassword: string | undefined, password: string, confirmation: string, client: ClientContext): Promise<void> {
     const user = await this.users.requireActive(principal.userId);
     const errors: FieldErrors = {};
     if (user.passwordHash) {
@@ -46,6 +49,7 @@ export class PasswordChangeService {
       await this.usersRepository.setPasswordHash(user.id, passwordHash, em);
       await this.tokens.spendAll(em, user.id, 'password_reset');
       await this.mail.enqueue(em, user.email, 'password_changed');
+      await this.events.record('password_changed', user.id, client, principal.sessionId, em);
     });
     if (this.config.logoutOnPasswordChange) await this.sessions.endAllForUser(user.id, 'password_changed', principal.sessionId);
     this.mail.flush();

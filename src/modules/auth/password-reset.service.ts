@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import { accountConfig } from '../../config/account.config.js';
 import { BackgroundTasks } from '../../common/background-tasks.js';
 import { ValidationFailedError } from '../../common/errors/app-error.js';
+import type { ClientContext } from '../../common/http/client-context.js';
+import { SecurityEventsService } from '../audit/security-events.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import { normalizeEmail } from '../users/email.js';
@@ -37,6 +39,7 @@ export class PasswordResetService {
     private readonly mail: MailService,
     private readonly verification: EmailVerificationService,
     private readonly background: BackgroundTasks,
+    private readonly events: SecurityEventsService,
     @Inject(accountConfig.KEY) private readonly config: ConfigType<typeof accountConfig>,
   ) {}
 
@@ -57,7 +60,7 @@ export class PasswordResetService {
     });
   }
 
-  async confirm(uid: string, token: string, password: string, confirmation: string): Promise<void> {
+  async confirm(uid: string, token: string, password: string, confirmation: string, client: ClientContext): Promise<void> {
     const userId = decodeUid(uid);
     const found = userId ? await this.tokens.check(token, 'password_reset', userId) : null;
     if (!found) throw INVALID_LINK();
@@ -72,6 +75,7 @@ export class PasswordResetService {
       await this.tokens.spendAll(em, user.id, 'password_reset');
       await this.users.setPasswordHash(user.id, passwordHash, em);
       await this.mail.enqueue(em, user.email, 'password_reset_done');
+      await this.events.record('password_reset', user.id, client, null, em);
       return true;
     });
     if (!reset) throw INVALID_LINK();

@@ -1,8 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import { authConfig } from '../../config/auth.config.js';
 import { TokenNotValidError } from '../../common/errors/app-error.js';
+import type { ClientContext } from '../../common/http/client-context.js';
+import { SecurityEventsService } from '../audit/security-events.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { RevocationService } from './revocation.service.js';
 import { SessionsRepository } from './sessions.repository.js';
@@ -19,8 +21,6 @@ type RotationOutcome = { kind: 'rotated'; pair: TokenPair } | { kind: 'rejected'
  */
 @Injectable()
 export class RefreshTokenService {
-  private readonly logger = new Logger('Security');
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly sessions: SessionsRepository,
@@ -28,10 +28,11 @@ export class RefreshTokenService {
     private readonly issuer: TokenIssuerService,
     private readonly verifier: TokenVerifierService,
     private readonly revocation: RevocationService,
+    private readonly events: SecurityEventsService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {}
 
-  async rotate(refreshToken: unknown): Promise<TokenPair> {
+  async rotate(refreshToken: unknown, client: ClientContext): Promise<TokenPair> {
     const claims = this.verifier.verify(refreshToken, ['refresh']);
     const outcome = await this.dataSource.transaction(async (em): Promise<RotationOutcome> => {
       const found = await this.sessions.lockForRefresh(em, claims.jti);
@@ -61,7 +62,7 @@ export class RefreshTokenService {
     if (outcome.kind === 'rotated') return outcome.pair;
     if (outcome.kind === 'reused') {
       await this.revocation.markRevoked([outcome.sessionId]);
-      this.logger.warn({ event: 'refresh_reuse', userId: outcome.userId, sessionId: outcome.sessionId }, 'spent refresh token replayed; session revoked');
+      await this.events.record('refresh_reuse', outcome.userId, client, outcome.sessionId);
     }
     throw new TokenNotValidError();
   }

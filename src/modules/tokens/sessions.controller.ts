@@ -1,7 +1,9 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
+import type { FastifyRequest } from 'fastify';
 import { NotFoundError } from '../../common/errors/app-error.js';
+import { clientContext } from '../../common/http/client-context.js';
 import { ApiErrors } from '../../common/swagger/api-errors.decorator.js';
 import { SessionResponse } from './dto/token-responses.js';
 import type { Session } from './session.entity.js';
@@ -41,7 +43,8 @@ export class SessionsController {
   async end(
     @CurrentUser() principal: AuthPrincipal,
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError() })) id: string,
+    @Req() request: FastifyRequest,
   ): Promise<void> {
-    await this.sessions.endOne(principal.userId, id);
+    await this.sessions.endOne(principal.userId, id, clientContext(request));
   }
 }

@@ -4,17 +4,14 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { NotAuthenticatedError, NotFoundError, TokenNotValidError } from '../../common/errors/app-error.js';
 import { UsersService } from '../users/users.service.js';
 import type { AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
+import type { ClientContext } from '../../common/http/client-context.js';
+import { SecurityEventsService } from '../audit/security-events.service.js';
 import { RevocationService } from './revocation.service.js';
 import { SessionsRepository, type RevokeReason } from './sessions.repository.js';
 import type { Session } from './session.entity.js';
 import type { TokenPair } from './token-claims.js';
 import { TokenIssuerService } from './token-issuer.service.js';
 import { TokenVerifierService } from './token-verifier.service.js';
-
-export interface ClientContext {
-  ip: string | null;
-  userAgent: string | null;
-}
 
 /** Starting, listing and ending sessions. Every end goes to the database first, then to the revocation set. */
 @Injectable()
@@ -26,10 +23,11 @@ export class SessionsService {
     private readonly verifier: TokenVerifierService,
     private readonly revocation: RevocationService,
     private readonly users: UsersService,
+    private readonly events: SecurityEventsService,
   ) {}
 
   /** Opens a session and returns its first token pair; joins the caller's transaction when given one. */
-  async start(userId: string, client: ClientContext, em?: EntityManager): Promise<TokenPair> {
+  async start(userId: string, client: ClientContext, em?: EntityManager): Promise<TokenPair & { sessionId: string }> {
     if (!em) return this.dataSource.transaction((tx) => this.start(userId, client, tx));
     const now = Date.now();
     const sessionId = randomUUID();
@@ -44,7 +42,7 @@ export class SessionsService {
       expiresAt: refresh.expiresAt,
     });
     await this.sessions.insertToken(em, { jti: refresh.jti, sessionId, userId, expiresAt: refresh.expiresAt });
-    return { access: this.issuer.issue('access', userId, sessionId, now).token, refresh: refresh.token };
+    return { access: this.issuer.issue('access', userId, sessionId, now).token, refresh: refresh.token, sessionId };
   }
 
   async list(userId: string): Promise<Session[]> {
@@ -53,12 +51,13 @@ export class SessionsService {
     return this.sessions.listActive(userId);
   }
 
-  async endOne(userId: string, sessionId: string): Promise<void> {
+  async endOne(userId: string, sessionId: string, client: ClientContext): Promise<void> {
     await this.users.requireActive(userId);
     // Another user's session id answers exactly like an unknown one.
     const session = await this.sessions.findActive(sessionId, userId);
     if (!session) throw new NotFoundError();
     await this.end([session.id], 'session_deleted');
+    await this.events.record('session_ended', userId, client, session.id);
   }
 
   async endAllForUser(userId: string, reason: RevokeReason, exceptSessionId?: string): Promise<void> {
@@ -71,7 +70,7 @@ export class SessionsService {
    * A refresh token of another user than the bearer is refused, and ending an ended session
    * succeeds again (idempotent, SECURITY.md 14).
    */
-  async logout(principal: AuthPrincipal | undefined, refreshToken: string | undefined, all: boolean): Promise<void> {
+  async logout(principal: AuthPrincipal | undefined, refreshToken: string | undefined, all: boolean, client: ClientContext): Promise<void> {
     let userId = principal?.userId;
     let sessionId = principal?.sessionId;
     if (refreshToken !== undefined) {
@@ -86,6 +85,7 @@ export class SessionsService {
     if (!userId || !sessionId) throw new NotAuthenticatedError();
     if (all) await this.endAllForUser(userId, 'logout_all');
     else await this.end([sessionId], 'logout');
+    await this.events.record(all ? 'logout_all' : 'logout', userId, client, sessionId);
   }
 
   private async isSpentOrUnknown(jti: string): Promise<boolean> {

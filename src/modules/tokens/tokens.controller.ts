@@ -1,4 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { clientContext } from '../../common/http/client-context.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import { OptionalAuth } from '../../common/decorators/optional-auth.decorator.js';
@@ -26,8 +28,8 @@ export class TokensController {
   @ApiOperation({ summary: 'Rotate a refresh token', description: 'Spends the refresh token and returns a new pair. Replaying a spent token ends its session.' })
   @ApiOkResponse({ type: RefreshResponse })
   @ApiErrors(400, 401)
-  refresh(@Body() dto: RefreshDto): Promise<RefreshResponse> {
-    return this.refreshTokens.rotate(dto.refresh);
+  refresh(@Body() dto: RefreshDto, @Req() request: FastifyRequest): Promise<RefreshResponse> {
+    return this.refreshTokens.rotate(dto.refresh, clientContext(request));
   }
 
   @Public()
@@ -51,8 +53,8 @@ export class TokensController {
   })
   @ApiOkResponse({ type: DetailResponse, example: { detail: 'Successfully logged out.' } })
   @ApiErrors(400, 401)
-  async logout(@CurrentUser() principal: AuthPrincipal | undefined, @Body() dto: LogoutDto): Promise<DetailResponse> {
-    await this.sessions.logout(principal, dto.refresh, dto.all === true);
+  async logout(@CurrentUser() principal: AuthPrincipal | undefined, @Body() dto: LogoutDto, @Req() request: FastifyRequest): Promise<DetailResponse> {
+    await this.sessions.logout(principal, dto.refresh, dto.all === true, clientContext(request));
     return { detail: 'Successfully logged out.' };
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { RefreshTokenService } from './refresh-token.service.js';
 import { RevocationService } from './revocation.service.js';
@@ -11,7 +12,7 @@ import { TokenVerifierService } from './token-verifier.service.js';
 import { TokensController } from './tokens.controller.js';
 
 @Module({
-  imports: [UsersModule, TokenKeysModule, TokenJwtModule],
+  imports: [UsersModule, AuditModule, TokenKeysModule, TokenJwtModule],
   controllers: [TokensController, SessionsController],
   providers: [SessionsRepository, SessionsService, RefreshTokenService, RevocationService, TokenIssuerService, TokenVerifierService],
   exports: [SessionsService, RevocationService, TokenVerifierService, TokenKeysModule],

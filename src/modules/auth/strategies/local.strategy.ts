@@ -14,6 +14,6 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
   }
 
   validate(request: FastifyRequest, email: string, password: string): Promise<User> {
-    return this.auth.validateCredentials(email, password, clientContext(request).ip);
+    return this.auth.validateCredentials(email, password, clientContext(request));
   }
 }
