@@ -4,6 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { appConfig } from './config/app.config.js';
 import { accountConfig } from './config/account.config.js';
 import { authConfig } from './config/auth.config.js';
+import { cookieConfig } from './config/cookie.config.js';
 import { mailConfig } from './config/mail.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { redisConfig } from './config/redis.config.js';
@@ -21,7 +22,7 @@ import { UsersModule } from './modules/users/users.module.js';
 @Module({
   imports: [
     // main.ts loads .env into the environment before anything reads it; tests pass their own.
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, authConfig, accountConfig, databaseConfig, mailConfig, redisConfig, throttleConfig] }),
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, authConfig, accountConfig, cookieConfig, databaseConfig, mailConfig, redisConfig, throttleConfig] }),
     DatabaseModule,
     RedisModule,
     ThrottleModule,
@@ -31,6 +32,7 @@ import { UsersModule } from './modules/users/users.module.js';
     AuditModule,
   ],
   controllers: [HealthController],
+  // The global guard reads the access cookie through TokensModule's AuthCookies.
   providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }],
 })
 export class AppModule {}

@@ -2,7 +2,10 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DestinationStream } from 'pino';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import { AppModule } from './app.module.js';
+import { loadCookieConfig } from './config/cookie.config.js';
 import { loadAppConfig } from './config/app.config.js';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
 import { installHttpHooks, requestId } from './common/http/fastify-hooks.js';
@@ -39,6 +42,20 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger: nestLogger, abortOnError: false, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
   installHttpHooks(fastify, config.jsonMaxDepth);
+  await app.register(fastifyCookie);
+  // Security headers on every answer. The CSP is set per route in the HTTP hooks: none at all
+  // for JSON, none for Swagger UI's own page.
+  await app.register(fastifyHelmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+  const cookies = loadCookieConfig();
+  if (cookies.corsOrigins.length) {
+    app.enableCors({
+      origin: cookies.corsOrigins,
+      credentials: true,
+      allowedHeaders: ['Authorization', 'Content-Type', cookies.csrfHeaderName, 'X-Request-Id'],
+      exposedHeaders: ['X-Request-Id', 'Retry-After'],
+      maxAge: 600,
+    });
+  }
   app.useGlobalPipes(new DrfValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();

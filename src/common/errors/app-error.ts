@@ -125,3 +125,11 @@ export class EmailNotVerifiedError extends AppError {
     super('E-mail is not verified.');
   }
 }
+
+export class CsrfFailedError extends AppError {
+  readonly status = 403;
+  readonly code = 'csrf_failed';
+  constructor() {
+    super('CSRF Failed: CSRF token missing or incorrect.');
+  }
+}

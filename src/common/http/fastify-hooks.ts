@@ -57,6 +57,10 @@ export function installHttpHooks(fastify: FastifyInstance, maxDepth: number): vo
 
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs')) reply.header('cache-control', 'no-store');
+    if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs')) {
+      // Token and account answers must not be cached (SECURITY.md 16), nor rendered as a page.
+      reply.header('cache-control', 'no-store');
+      reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    }
   });
 }

@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, getSchemaPath, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthCookies } from '../../common/http/auth-cookies.js';
 import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { clientContext } from '../../common/http/client-context.js';
@@ -14,9 +15,6 @@ import { SignupDto } from './dto/signup.dto.js';
 import { TokenPairResponse, VerificationSentResponse } from './dto/token-pair.response.js';
 import { LocalAuthGuard } from './local-auth.guard.js';
 
-function toTokenPairResponse({ tokens, user }: SignedIn): TokenPairResponse {
-  return { access: tokens.access, refresh: tokens.refresh, user: toUserResponse(user) };
-}
 
 const LOGIN_403 = {
   status: 403,
@@ -29,7 +27,10 @@ const LOGIN_401 = { status: 401, description: 'Wrong email or password, or no su
 @ApiTags('auth')
 @Controller('api')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly cookies: AuthCookies,
+  ) {}
 
   @Public()
   @Post('signup')
@@ -40,10 +41,10 @@ export class AuthController {
     schema: { oneOf: [{ $ref: getSchemaPath(TokenPairResponse) }, { $ref: getSchemaPath(VerificationSentResponse) }] },
   })
   @ApiErrors(400, 413, 415)
-  async signup(@Body() dto: SignupDto, @Req() request: FastifyRequest): Promise<TokenPairResponse | VerificationSentResponse> {
+  async signup(@Body() dto: SignupDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenPairResponse | VerificationSentResponse> {
     const result = await this.auth.signup(dto, clientContext(request));
     if (result.tokens === null) return { detail: 'Verification e-mail sent.', user: toUserResponse(result.user) };
-    return toTokenPairResponse(result);
+    return this.present(reply, result);
   }
 
   @Public()
@@ -58,8 +59,12 @@ export class AuthController {
   @ApiBody({ type: LoginDto, required: false })
   @ApiOkResponse({ type: TokenPairResponse })
   @ApiErrors(400, LOGIN_401, LOGIN_403, 413, 415)
-  async login(@Req() request: FastifyRequest & { user: User }): Promise<TokenPairResponse> {
-    return toTokenPairResponse(await this.auth.login(request.user, clientContext(request)));
+  async login(@Req() request: FastifyRequest & { user: User }, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenPairResponse> {
+    return this.present(reply, await this.auth.login(request.user, clientContext(request)));
+  }
+
+  private present(reply: FastifyReply, { tokens, user }: SignedIn): TokenPairResponse {
+    return this.cookies.present(reply, tokens, { user: toUserResponse(user) });
   }
 }
 

@@ -1,5 +1,8 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthCookies } from '../../common/http/auth-cookies.js';
+import { ValidationFailedError } from '../../common/errors/app-error.js';
+import { MESSAGES } from '../../common/validation/messages.js';
 import { clientContext } from '../../common/http/client-context.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
@@ -20,6 +23,7 @@ export class TokensController {
     private readonly refreshTokens: RefreshTokenService,
     private readonly sessions: SessionsService,
     private readonly keys: TokenKeysService,
+    private readonly cookies: AuthCookies,
   ) {}
 
   @Public()
@@ -28,8 +32,18 @@ export class TokensController {
   @ApiOperation({ summary: 'Rotate a refresh token', description: 'Spends the refresh token and returns a new pair. Replaying a spent token ends its session.' })
   @ApiOkResponse({ type: RefreshResponse })
   @ApiErrors(400, 401)
-  refresh(@Body() dto: RefreshDto, @Req() request: FastifyRequest): Promise<RefreshResponse> {
-    return this.refreshTokens.rotate(dto.refresh, clientContext(request));
+  async refresh(@Body() dto: RefreshDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<RefreshResponse> {
+    const token = dto.refresh ?? this.refreshFromCookie(request);
+    if (token === undefined) throw ValidationFailedError.field('refresh', MESSAGES.required);
+    const pair = await this.refreshTokens.rotate(token, clientContext(request));
+    return this.cookies.present(reply, pair, {});
+  }
+
+  /** The refresh cookie, which (being sent by the browser on its own) needs the CSRF header. */
+  private refreshFromCookie(request: FastifyRequest): string | undefined {
+    const cookie = this.cookies.refreshCookie(request);
+    if (cookie !== undefined) this.cookies.assertCsrf(request);
+    return cookie;
   }
 
   @Public()
@@ -53,8 +67,15 @@ export class TokensController {
   })
   @ApiOkResponse({ type: DetailResponse, example: { detail: 'Successfully logged out.' } })
   @ApiErrors(400, 401)
-  async logout(@CurrentUser() principal: AuthPrincipal | undefined, @Body() dto: LogoutDto, @Req() request: FastifyRequest): Promise<DetailResponse> {
-    await this.sessions.logout(principal, dto.refresh, dto.all === true, clientContext(request));
+  async logout(
+    @CurrentUser() principal: AuthPrincipal | undefined,
+    @Body() dto: LogoutDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DetailResponse> {
+    const refresh = dto.refresh ?? (principal ? undefined : this.refreshFromCookie(request));
+    await this.sessions.logout(principal, refresh, dto.all === true, clientContext(request));
+    if (this.cookies.enabled) this.cookies.clear(reply);
     return { detail: 'Successfully logged out.' };
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthCookies } from '../../common/http/auth-cookies.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { RefreshTokenService } from './refresh-token.service.js';
@@ -14,7 +15,7 @@ import { TokensController } from './tokens.controller.js';
 @Module({
   imports: [UsersModule, AuditModule, TokenKeysModule, TokenJwtModule],
   controllers: [TokensController, SessionsController],
-  providers: [SessionsRepository, SessionsService, RefreshTokenService, RevocationService, TokenIssuerService, TokenVerifierService],
-  exports: [SessionsService, RevocationService, TokenVerifierService, TokenKeysModule],
+  providers: [AuthCookies, SessionsRepository, SessionsService, RefreshTokenService, RevocationService, TokenIssuerService, TokenVerifierService],
+  exports: [AuthCookies, SessionsService, RevocationService, TokenVerifierService, TokenKeysModule],
 })
 export class TokensModule {}

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
 import { ExtractJwt, Strategy } from 'passport-jwt';
+import { AuthCookies, VIA_COOKIE } from '../../../common/http/auth-cookies.js';
+
+const fromBearer = ExtractJwt.fromAuthHeaderAsBearerToken();
 import { TokenNotValidError } from '../../../common/errors/app-error.js';
 import type { AuthPrincipal } from '../../../common/decorators/current-user.decorator.js';
 import { RevocationService } from '../../tokens/revocation.service.js';
@@ -17,9 +21,17 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     private readonly verifier: TokenVerifierService,
     private readonly revocation: RevocationService,
     keys: TokenKeysService,
+    cookies: AuthCookies,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      // A bearer header wins; the access cookie is read only in cookie mode (and then needs CSRF).
+      jwtFromRequest: (request: FastifyRequest & { [VIA_COOKIE]?: boolean }) => {
+        const header = fromBearer(request);
+        if (header) return header;
+        const cookie = cookies.accessCookie(request);
+        if (cookie) request[VIA_COOKIE] = true;
+        return cookie ?? null;
+      },
       secretOrKeyProvider: (_request: unknown, rawToken: string, done: (error: unknown, key?: any) => void) => {
         try {
           verifier.checkHeader(rawToken);

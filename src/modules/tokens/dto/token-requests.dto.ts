@@ -4,9 +4,9 @@ import { OptionalBoolean, OptionalString, RequiredString } from '../../../common
 const JWT_MAX = 4096;
 
 export class RefreshDto {
-  @ApiProperty({ description: 'The refresh JWT; it is spent by this call', example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...' })
-  @RequiredString(JWT_MAX)
-  refresh: string;
+  @ApiPropertyOptional({ description: 'The refresh JWT; it is spent by this call. In cookie mode it may come from the refresh cookie instead.', example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...' })
+  @OptionalString(JWT_MAX)
+  refresh?: string;
 }
 
 export class VerifyDto {

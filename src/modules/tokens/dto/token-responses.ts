@@ -1,11 +1,17 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class RefreshResponse {
-  @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...' })
-  access: string;
+  @ApiPropertyOptional({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...', description: 'Absent in cookie mode (set as a cookie)' })
+  access?: string;
 
-  @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...', description: 'The successor refresh token; the one sent is now spent' })
-  refresh: string;
+  @ApiPropertyOptional({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...', description: 'The successor refresh token; the one sent is now spent. Absent in cookie mode' })
+  refresh?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Cookie mode only' })
+  access_expiration?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Cookie mode only' })
+  refresh_expiration?: string;
 }
 
 export class SessionResponse {

@@ -1,0 +1,35 @@
+import { registerAs } from '@nestjs/config';
+import { bool, ConfigError, list, oneOf, str, type Env } from './env.js';
+
+export function loadCookieConfig(env: Env = process.env) {
+  const sameSite = oneOf(env, 'AUTH_COOKIE_SAMESITE', ['lax', 'strict', 'none'] as const, 'lax');
+  const secure = bool(env, 'AUTH_COOKIE_SECURE', true);
+  if (sameSite === 'none' && !secure) throw new ConfigError('AUTH_COOKIE_SAMESITE', 'may only be none when AUTH_COOKIE_SECURE is true');
+  const origins = list(env, 'CORS_ORIGINS');
+  for (const origin of origins) {
+    if (origin === '*') throw new ConfigError('CORS_ORIGINS', 'must list origins explicitly: "*" cannot be combined with credentials');
+    try {
+      if (new URL(origin).origin !== origin) throw new Error();
+    } catch {
+      throw new ConfigError('CORS_ORIGINS', `must be a comma-separated list of origins like https://app.example.com, got "${origin}"`);
+    }
+  }
+  return {
+    /** Also deliver tokens as HttpOnly cookies, and accept the access cookie (with CSRF) instead of a bearer header. */
+    enabled: bool(env, 'AUTH_COOKIE', false),
+    accessName: str(env, 'AUTH_COOKIE_ACCESS_NAME', 'access_token'),
+    refreshName: str(env, 'AUTH_COOKIE_REFRESH_NAME', 'refresh_token'),
+    path: str(env, 'AUTH_COOKIE_PATH', '/'),
+    /** The refresh cookie only travels to the refresh endpoint (logout by cookie uses the access cookie). */
+    refreshPath: str(env, 'AUTH_COOKIE_REFRESH_PATH', '/api/token/refresh'),
+    domain: str(env, 'AUTH_COOKIE_DOMAIN'),
+    sameSite,
+    secure,
+    csrfCookieName: str(env, 'CSRF_COOKIE_NAME', 'csrftoken'),
+    csrfHeaderName: str(env, 'CSRF_HEADER_NAME', 'X-CSRFToken').toLowerCase(),
+    corsOrigins: origins,
+  };
+}
+
+export type CookieConfig = ReturnType<typeof loadCookieConfig>;
+export const cookieConfig = registerAs('cookie', () => loadCookieConfig());
