@@ -21,6 +21,8 @@ export class RevocationService implements OnModuleInit {
   private readonly logger = new Logger(RevocationService.name);
   private readonly local = new Map<string, number>();
   private readonly keepMs: number;
+  /** False from a Redis disconnect until the set is rebuilt: a restarted Redis may have lost it. */
+  private seeded = false;
 
   constructor(
     private readonly sessions: SessionsRepository,
@@ -32,10 +34,20 @@ export class RevocationService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     if (this.redis) {
-      this.redis.on('ready', () => {
-        this.reseed().catch((error: Error) => this.logger.error({ err: { message: error.message } }, 'revocation reseed failed'));
+      this.redis.on('close', () => {
+        this.seeded = false;
       });
-      if (this.redis.status === 'ready') await this.reseed();
+      this.redis.on('ready', () => {
+        this.reseed()
+          .then(() => {
+            this.seeded = true;
+          })
+          .catch((error: Error) => this.logger.error({ err: { message: error.message } }, 'revocation reseed failed'));
+      });
+      if (this.redis.status === 'ready') {
+        await this.reseed();
+        this.seeded = true;
+      }
     } else {
       await this.reseed();
     }
@@ -49,6 +61,8 @@ export class RevocationService implements OnModuleInit {
       this.local.delete(sessionId);
       return false;
     }
+    // Until the set is rebuilt after a reconnect, "not in Redis" does not mean "not revoked".
+    if (!this.seeded) throw new ServiceUnavailableError();
     try {
       return (await this.redis.exists(key(sessionId))) === 1;
     } catch {
@@ -76,8 +90,12 @@ export class RevocationService implements OnModuleInit {
 
   private async reseed(): Promise<void> {
     const recent = await this.sessions.findRevokedSince(new Date(Date.now() - this.keepMs));
-    for (const session of recent) {
-      await this.markRevoked([session.id], session.revokedAt!.getTime());
+    if (this.redis && recent.length) {
+      const pipeline = this.redis.multi();
+      for (const session of recent) pipeline.set(key(session.id), '1', 'PXAT', session.revokedAt!.getTime() + this.keepMs);
+      await pipeline.exec();
+    } else {
+      for (const session of recent) this.local.set(session.id, session.revokedAt!.getTime() + this.keepMs);
     }
     if (recent.length) this.logger.log(`restored ${recent.length} recent revocations`);
   }
