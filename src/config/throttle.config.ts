@@ -9,6 +9,8 @@ export function loadThrottleConfig(env: Env = process.env) {
     ipFree: int(env, 'LOGIN_THROTTLE_IP_FREE', 100, 1, 100000),
     windowSeconds: int(env, 'LOGIN_THROTTLE_WINDOW_SECONDS', 15 * 60, 10, 24 * 60 * 60),
     maxDelaySeconds: int(env, 'LOGIN_THROTTLE_MAX_DELAY_SECONDS', 15 * 60, 1, 24 * 60 * 60),
+    /** Requests per minute per client IP to each open endpoint that writes or mails (signup, reset, resend, verify). */
+    publicPerMinute: int(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', 20, 1, 100000),
   };
 }
 

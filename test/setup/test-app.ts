@@ -36,6 +36,8 @@ export async function startApp(env: Record<string, string | undefined> = {}): Pr
     SWAGGER_ENABLED: 'true',
     // Each app gets its own Redis namespace, so counters and revocations of one test never leak into another.
     REDIS_KEY_PREFIX: `test:${randomUUID()}:`,
+    // Every test request comes from 127.0.0.1; the per-IP budget has its own test (rate-limit.e2e-spec.ts).
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
   });
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete process.env[key];

@@ -31,6 +31,10 @@ const ERRORS: Record<number, ErrorExample> = {
     description: 'Body is not application/json',
     examples: { unsupported_media_type: { detail: 'Unsupported media type in request. Use application/json.', code: 'unsupported_media_type' } },
   },
+  429: {
+    description: 'Too many requests (with `Retry-After` in seconds)',
+    examples: { throttled: { detail: 'Request was throttled. Expected available in 60 seconds.', code: 'throttled' } },
+  },
   503: {
     description: 'A backing service (database, Redis) is unreachable',
     examples: { service_unavailable: { detail: 'Service temporarily unavailable, try again later.', code: 'service_unavailable' } },

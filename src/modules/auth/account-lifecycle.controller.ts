@@ -1,4 +1,5 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { RateLimitGuard, RateLimited } from '../../throttle/rate-limit.guard.js';
 import type { FastifyRequest } from 'fastify';
 import { clientContext } from '../../common/http/client-context.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -14,6 +15,7 @@ import { PasswordResetService } from './password-reset.service.js';
 const BAD_LINK = { status: 400, description: 'Invalid, used or expired link (a bad uid and a bad token answer alike), or a refused password', examples: { token: { token: ['Invalid value'] }, password: { new_password2: ['This password is too common.'] } } };
 
 @ApiTags('account')
+@UseGuards(RateLimitGuard)
 @Controller('api/auth')
 export class AccountLifecycleController {
   constructor(
@@ -24,10 +26,11 @@ export class AccountLifecycleController {
 
   @Public()
   @Post('registration/verify-email')
+  @RateLimited('verify-email')
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm an e-mail address with the key from the mail', description: 'Keys are single-use and expire (EMAIL_VERIFICATION_TIMEOUT).' })
   @ApiOkResponse({ type: DetailResponse, example: { detail: 'E-mail verified.' } })
-  @ApiErrors(400, { status: 404, description: 'Unknown, used or expired key', examples: { not_found: { detail: 'Not found.', code: 'not_found' } } })
+  @ApiErrors(400, { status: 404, description: 'Unknown, used or expired key', examples: { not_found: { detail: 'Not found.', code: 'not_found' } } }, 429)
   async verifyEmail(@Body() dto: VerifyEmailDto, @Req() request: FastifyRequest): Promise<DetailResponse> {
     await this.verification.verify(dto.key, clientContext(request));
     return { detail: 'E-mail verified.' };
@@ -35,10 +38,11 @@ export class AccountLifecycleController {
 
   @Public()
   @Post('registration/resend-email')
+  @RateLimited('resend-email')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send the verification mail again', description: 'Same answer whether or not the address has an account; a few mails per address per hour at most.' })
   @ApiOkResponse({ type: DetailResponse, example: { detail: 'Verification e-mail sent.' } })
-  @ApiErrors(400)
+  @ApiErrors(400, 429)
   resendEmail(@Body() dto: EmailDto): DetailResponse {
     this.verification.resend(dto.email);
     return { detail: 'Verification e-mail sent.' };
@@ -46,13 +50,14 @@ export class AccountLifecycleController {
 
   @Public()
   @Post('password/reset')
+  @RateLimited('password-reset')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Mail a password reset link',
     description: 'Same answer and timing whether or not the address has an account. The link is FRONTEND_BASE_URL + PASSWORD_RESET_CONFIRM_PATH?uid=..&token=..',
   })
   @ApiOkResponse({ type: DetailResponse, example: { detail: 'Password reset e-mail has been sent.' } })
-  @ApiErrors(400)
+  @ApiErrors(400, 429)
   requestReset(@Body() dto: EmailDto): DetailResponse {
     this.reset.request(dto.email);
     return { detail: 'Password reset e-mail has been sent.' };
@@ -60,10 +65,11 @@ export class AccountLifecycleController {
 
   @Public()
   @Post('password/reset/confirm')
+  @RateLimited('password-reset-confirm')
   @HttpCode(200)
   @ApiOperation({ summary: 'Set a new password with the uid and token from the reset link', description: 'The token works once, expires (PASSWORD_RESET_TIMEOUT) and dies when the password changes. Every session ends.' })
   @ApiOkResponse({ type: DetailResponse, example: { detail: 'Password has been reset with the new password.' } })
-  @ApiErrors(BAD_LINK)
+  @ApiErrors(BAD_LINK, 429)
   async confirmReset(@Body() dto: PasswordResetConfirmDto, @Req() request: FastifyRequest): Promise<DetailResponse> {
     await this.reset.confirm(dto.uid, dto.token, dto.new_password1, dto.new_password2, clientContext(request));
     return { detail: 'Password has been reset with the new password.' };

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, HttpCode, Post, Req, Res, UseGuards } from '@
 import { ApiBasicAuth, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, getSchemaPath, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthCookies } from '../../common/http/auth-cookies.js';
+import { RateLimitGuard, RateLimited } from '../../throttle/rate-limit.guard.js';
 import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { clientContext } from '../../common/http/client-context.js';
@@ -34,13 +35,15 @@ export class AuthController {
 
   @Public()
   @Post('signup')
+  @UseGuards(RateLimitGuard)
+  @RateLimited('signup')
   @ApiOperation({ summary: 'Create an account and sign in', description: 'Returns a token pair and the new user. Password: 8–128 characters, not common, not all digits, not close to the email or name.' })
   @ApiExtraModels(TokenPairResponse, VerificationSentResponse)
   @ApiCreatedResponse({
     description: 'A token pair and the user; with ACCOUNT_EMAIL_VERIFICATION=mandatory, no tokens until the e-mail is confirmed',
     schema: { oneOf: [{ $ref: getSchemaPath(TokenPairResponse) }, { $ref: getSchemaPath(VerificationSentResponse) }] },
   })
-  @ApiErrors(400, 413, 415)
+  @ApiErrors(400, 413, 415, 429)
   async signup(@Body() dto: SignupDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenPairResponse | VerificationSentResponse> {
     const result = await this.auth.signup(dto, clientContext(request));
     if (result.tokens === null) return { detail: 'Verification e-mail sent.', user: toUserResponse(result.user) };
@@ -58,7 +61,7 @@ export class AuthController {
   })
   @ApiBody({ type: LoginDto, required: false })
   @ApiOkResponse({ type: TokenPairResponse })
-  @ApiErrors(400, LOGIN_401, LOGIN_403, 413, 415)
+  @ApiErrors(400, LOGIN_401, LOGIN_403, 413, 415, 429)
   async login(@Req() request: FastifyRequest & { user: User }, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenPairResponse> {
     return this.present(reply, await this.auth.login(request.user, clientContext(request)));
   }
