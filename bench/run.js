@@ -45,7 +45,7 @@ async function bareBaseline() {
 
 async function startService(dataDir) {
   const child = spawn(process.execPath, ['dist/src/main.js'], {
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef', DB_MIGRATIONS_RUN: 'true', SWAGGER_ENABLED: 'false', LOGIN_THROTTLE_IP_FREE: '100000' },
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef', DB_MIGRATIONS_RUN: 'true', SWAGGER_ENABLED: 'false', LOGIN_THROTTLE_IP_FREE: '100000', MFA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const started = Date.now();

@@ -6,6 +6,7 @@ import { accountConfig } from './config/account.config.js';
 import { authConfig } from './config/auth.config.js';
 import { cookieConfig } from './config/cookie.config.js';
 import { mailConfig } from './config/mail.config.js';
+import { mfaConfig } from './config/mfa.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { redisConfig } from './config/redis.config.js';
 import { throttleConfig } from './config/throttle.config.js';
@@ -22,7 +23,7 @@ import { UsersModule } from './modules/users/users.module.js';
 @Module({
   imports: [
     // main.ts loads .env into the environment before anything reads it; tests pass their own.
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, authConfig, accountConfig, cookieConfig, databaseConfig, mailConfig, redisConfig, throttleConfig] }),
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, authConfig, accountConfig, cookieConfig, databaseConfig, mailConfig, mfaConfig, redisConfig, throttleConfig] }),
     DatabaseModule,
     RedisModule,
     ThrottleModule,

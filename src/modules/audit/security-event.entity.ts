@@ -12,6 +12,9 @@ export const SECURITY_EVENTS = [
   'password_changed',
   'password_reset',
   'email_verified',
+  'mfa_enabled',
+  'mfa_disabled',
+  'mfa_recovery_codes_regenerated',
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENTS)[number];
 

@@ -15,6 +15,7 @@ import { LoginDto } from './dto/login.dto.js';
 import { SignupDto } from './dto/signup.dto.js';
 import { TokenPairResponse, VerificationSentResponse } from './dto/token-pair.response.js';
 import { LocalAuthGuard } from './local-auth.guard.js';
+import { MfaRequiredResponse } from './mfa/dto/mfa.dto.js';
 
 
 const LOGIN_403 = {
@@ -60,10 +61,15 @@ export class AuthController {
     description: 'Send `{"email", "password"}` as JSON, or no body and `Authorization: Basic base64(email:password)`.',
   })
   @ApiBody({ type: LoginDto, required: false })
-  @ApiOkResponse({ type: TokenPairResponse })
+  @ApiExtraModels(MfaRequiredResponse)
+  @ApiOkResponse({
+    description: 'A token pair and the user; with MFA on, a ticket for POST /api/auth/login/mfa/ instead',
+    schema: { oneOf: [{ $ref: getSchemaPath(TokenPairResponse) }, { $ref: getSchemaPath(MfaRequiredResponse) }] },
+  })
   @ApiErrors(400, LOGIN_401, LOGIN_403, 413, 415, 429)
-  async login(@Req() request: FastifyRequest & { user: User }, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenPairResponse> {
-    return this.present(reply, await this.auth.login(request.user, clientContext(request)));
+  async login(@Req() request: FastifyRequest & { user: User }, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenPairResponse | MfaRequiredResponse> {
+    const result = await this.auth.login(request.user, clientContext(request));
+    return 'mfa_required' in result ? result : this.present(reply, result);
   }
 
   private present(reply: FastifyReply, { tokens, user }: SignedIn): TokenPairResponse {

@@ -14,13 +14,17 @@ import { EmailVerificationService } from './email-verification.service.js';
 import { PasswordChangeService } from './password-change.service.js';
 import { PasswordResetService } from './password-reset.service.js';
 import { LoginThrottleService } from './login-throttle.service.js';
+import { MfaLoginService } from './mfa/mfa-login.service.js';
+import { MfaController } from './mfa/mfa.controller.js';
+import { MfaRepository } from './mfa/mfa.repository.js';
+import { TotpService } from './mfa/totp.service.js';
 import { PasswordService } from './password.service.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 
 @Module({
   imports: [PassportModule, UsersModule, TokensModule, MailModule, AuditModule],
-  controllers: [AuthController, AccountController, AccountLifecycleController],
+  controllers: [AuthController, AccountController, AccountLifecycleController, MfaController],
   providers: [
     AuthService,
     PasswordService,
@@ -33,6 +37,9 @@ import { LocalStrategy } from './strategies/local.strategy.js';
     PasswordResetService,
     PasswordChangeService,
     BackgroundTasks,
+    MfaRepository,
+    TotpService,
+    MfaLoginService,
   ],
   exports: [AuthService, PasswordService],
 })

@@ -13,6 +13,7 @@ import type { TokenPair } from '../tokens/token-claims.js';
 import { MailService } from '../mail/mail.service.js';
 import { EmailVerificationService } from './email-verification.service.js';
 import { LoginThrottleService } from './login-throttle.service.js';
+import { MfaLoginService, type MfaRequired } from './mfa/mfa-login.service.js';
 import { checkPassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
 import type { SignupDto } from './dto/signup.dto.js';
@@ -37,6 +38,7 @@ export class AuthService {
     private readonly verification: EmailVerificationService,
     private readonly mail: MailService,
     private readonly events: SecurityEventsService,
+    private readonly mfaLogin: MfaLoginService,
   ) {}
 
   async signup(dto: SignupDto, client: ClientContext): Promise<SignedUp> {
@@ -101,7 +103,9 @@ export class AuthService {
     return user;
   }
 
-  async login(user: User, client: ClientContext): Promise<SignedIn> {
+  /** With MFA on, the password only earns a ticket for the second step (POST /api/auth/login/mfa/). */
+  async login(user: User, client: ClientContext): Promise<SignedIn | MfaRequired> {
+    if (user.mfaEnabled) return this.mfaLogin.challenge(user);
     const now = new Date();
     const tokens = await this.dataSource.transaction(async (em) => {
       await this.users.recordLogin(user.id, now, em);

@@ -1,4 +1,8 @@
-export type TokenType = 'access' | 'refresh';
+/** `mfa`: the short-lived ticket between a correct password and the second factor. */
+export type TokenType = 'access' | 'refresh' | 'mfa';
+
+/** An MFA ticket lives five minutes. */
+export const MFA_TOKEN_LIFETIME = 5 * 60;
 
 /** The claims of API.md "Tokens"; `sub` and `user_id` both carry the user id (simplejwt compatibility). */
 export interface TokenClaims {

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { authConfig } from '../../config/auth.config.js';
-import type { IssuedToken, TokenClaims, TokenType } from './token-claims.js';
+import { MFA_TOKEN_LIFETIME, type IssuedToken, type TokenClaims, type TokenType } from './token-claims.js';
 
 /** Signs access and refresh tokens with the claims of API.md. */
 @Injectable()
@@ -23,7 +23,7 @@ export class TokenIssuerService {
 
   issue(type: TokenType, userId: string, sessionId: string, now = Date.now()): IssuedToken {
     const iat = Math.floor(now / 1000);
-    const lifetime = type === 'access' ? this.config.accessTokenLifetime : this.config.refreshTokenLifetime;
+    const lifetime = type === 'access' ? this.config.accessTokenLifetime : type === 'refresh' ? this.config.refreshTokenLifetime : MFA_TOKEN_LIFETIME;
     const claims: TokenClaims = {
       token_type: type,
       jti: randomUUID(),

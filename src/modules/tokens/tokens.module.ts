@@ -16,6 +16,6 @@ import { TokensController } from './tokens.controller.js';
   imports: [UsersModule, AuditModule, TokenKeysModule, TokenJwtModule],
   controllers: [TokensController, SessionsController],
   providers: [AuthCookies, SessionsRepository, SessionsService, RefreshTokenService, RevocationService, TokenIssuerService, TokenVerifierService],
-  exports: [AuthCookies, SessionsService, RevocationService, TokenVerifierService, TokenKeysModule],
+  exports: [AuthCookies, TokenIssuerService, SessionsService, RevocationService, TokenVerifierService, TokenKeysModule],
 })
 export class TokensModule {}

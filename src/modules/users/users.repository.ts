@@ -65,6 +65,10 @@ export class UsersRepository {
     await em.update(User, { id }, { passwordHash });
   }
 
+  async setMfaEnabled(id: string, enabled: boolean, em: EntityManager = this.dataSource.manager): Promise<void> {
+    await em.update(User, { id }, { mfaEnabled: enabled });
+  }
+
   async markEmailVerified(id: string, em: EntityManager = this.dataSource.manager): Promise<void> {
     await em.update(User, { id }, { emailVerified: true });
   }

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { TokenNotValidError, UserInactiveError, ValidationFailedError } from '../../../common/errors/app-error.js';
+import type { ClientContext } from '../../../common/http/client-context.js';
+import { SecurityEventsService } from '../../audit/security-events.service.js';
+import { SessionsService } from '../../tokens/sessions.service.js';
+import { TokenIssuerService } from '../../tokens/token-issuer.service.js';
+import { TokenVerifierService } from '../../tokens/token-verifier.service.js';
+import type { User } from '../../users/user.entity.js';
+import { UsersRepository } from '../../users/users.repository.js';
+import type { SignedIn } from '../auth.service.js';
+import { MfaRepository } from './mfa.repository.js';
+import { TotpService } from './totp.service.js';
+import { randomUUID } from 'node:crypto';
+
+export interface MfaRequired {
+  mfa_required: true;
+  mfa_token: string;
+  methods: ['totp', 'recovery_code'];
+}
+
+/**
+ * The second step of a login with MFA on: a five-minute, single-use ticket (a JWT of type
+ * `mfa`, valid as nothing else) plus a TOTP or recovery code gives the token pair.
+ */
+@Injectable()
+export class MfaLoginService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly mfa: MfaRepository,
+    private readonly totp: TotpService,
+    private readonly users: UsersRepository,
+    private readonly issuer: TokenIssuerService,
+    private readonly verifier: TokenVerifierService,
+    private readonly sessions: SessionsService,
+    private readonly events: SecurityEventsService,
+  ) {}
+
+  async challenge(user: User): Promise<MfaRequired> {
+    const ticket = this.issuer.issue('mfa', user.id, randomUUID());
+    await this.mfa.insertChallenge({ jti: ticket.jti, userId: user.id, expiresAt: ticket.expiresAt });
+    return { mfa_required: true, mfa_token: ticket.token, methods: ['totp', 'recovery_code'] };
+  }
+
+  async complete(mfaToken: string, code: string, client: ClientContext): Promise<SignedIn> {
+    const claims = this.verifier.verify(mfaToken, ['mfa']);
+    if (!(await this.mfa.isChallengeLive(claims.jti, claims.sub))) throw new TokenNotValidError();
+    const user = await this.users.findById(claims.sub);
+    if (!user) throw new TokenNotValidError();
+    if (!user.isActive) throw new UserInactiveError();
+    if (!(await this.totp.verifySecondFactor(user, code))) {
+      await this.events.record('login_failed', user.id, client);
+      throw ValidationFailedError.field('code', 'Invalid code.');
+    }
+    const now = new Date();
+    const tokens = await this.dataSource.transaction(async (em) => {
+      if (!(await this.mfa.spendChallenge(em, claims.jti))) return null;
+      await this.users.recordLogin(user.id, now, em);
+      const started = await this.sessions.start(user.id, client, em);
+      await this.events.record('login_succeeded', user.id, client, started.sessionId, em);
+      return started;
+    });
+    if (!tokens) throw new TokenNotValidError();
+    return { tokens, user: { ...user, lastLogin: now } };
+  }
+}

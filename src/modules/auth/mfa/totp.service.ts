@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import * as OTPAuth from 'otpauth';
+import QRCode from 'qrcode';
+import { DataSource } from 'typeorm';
+import { mfaConfig } from '../../../config/mfa.config.js';
+import { ThrottledError, ValidationFailedError } from '../../../common/errors/app-error.js';
+import type { ClientContext } from '../../../common/http/client-context.js';
+import { RateLimitStore } from '../../../throttle/rate-limit.store.js';
+import { SecurityEventsService } from '../../audit/security-events.service.js';
+import type { User } from '../../users/user.entity.js';
+import { UsersRepository } from '../../users/users.repository.js';
+import { PasswordService } from '../password.service.js';
+import { MfaRepository } from './mfa.repository.js';
+import { open, seal } from './secret-box.js';
+
+const PERIOD = 30;
+const RECOVERY_CODES = 10;
+const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+const INVALID_CODE = () => ValidationFailedError.field('code', 'Invalid code.');
+
+/** Recovery codes: 10 groups of base32, about 50 random bits each, easy to type. */
+function newRecoveryCode(): string {
+  const raw = new OTPAuth.Secret({ buffer: randomBytes(7).buffer }).base32.slice(0, 10).toLowerCase();
+  return `${raw.slice(0, 5)}-${raw.slice(5)}`;
+}
+
+/**
+ * TOTP (RFC 6238, via otpauth) with recovery codes. A code is accepted within ±1 step and
+ * only once; recovery codes are single-use and stored hashed (SECURITY.md 21). Wrong codes
+ * are counted per user and answered with 429 past MFA_MAX_FAILURES in 15 minutes.
+ */
+@Injectable()
+export class TotpService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly mfa: MfaRepository,
+    private readonly users: UsersRepository,
+    private readonly passwords: PasswordService,
+    private readonly limits: RateLimitStore,
+    private readonly events: SecurityEventsService,
+    @Inject(mfaConfig.KEY) private readonly config: ConfigType<typeof mfaConfig>,
+  ) {}
+
+  private totp(user: User, secret: string): OTPAuth.TOTP {
+    return new OTPAuth.TOTP({ issuer: this.config.issuer, label: user.email, algorithm: 'SHA1', digits: 6, period: PERIOD, secret: OTPAuth.Secret.fromBase32(secret) });
+  }
+
+  async setup(user: User): Promise<{ secret: string; otpauth_url: string; qr_code: string }> {
+    if (user.mfaEnabled) throw ValidationFailedError.field('non_field_errors', 'MFA is already enabled.');
+    const secret = new OTPAuth.Secret({ size: 20 }).base32;
+    await this.mfa.savePending(user.id, seal(secret, this.config.encryptionKey));
+    const url = this.totp(user, secret).toString();
+    return { secret, otpauth_url: url, qr_code: await QRCode.toDataURL(url) };
+  }
+
+  async confirm(user: User, code: string, client: ClientContext): Promise<string[]> {
+    if (user.mfaEnabled) throw ValidationFailedError.field('non_field_errors', 'MFA is already enabled.');
+    const record = await this.mfa.findTotp(user.id);
+    if (!record) throw ValidationFailedError.field('non_field_errors', 'Start with /api/auth/mfa/totp/setup/.');
+    if (!(await this.checkTotp(user, code))) throw INVALID_CODE();
+    const codes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
+    await this.dataSource.transaction(async (em) => {
+      await this.mfa.confirm(em, user.id);
+      await this.mfa.replaceRecoveryCodes(em, user.id, codes);
+      await this.users.setMfaEnabled(user.id, true, em);
+      await this.events.record('mfa_enabled', user.id, client, null, em);
+    });
+    return codes;
+  }
+
+  /** Turning MFA off needs a current code (TOTP or recovery) or the password (SECURITY.md 20). */
+  async disable(user: User, proof: { code?: string; password?: string }, client: ClientContext): Promise<void> {
+    if (!user.mfaEnabled) throw ValidationFailedError.field('non_field_errors', 'MFA is not enabled.');
+    let ok = false;
+    if (proof.code) ok = await this.verifySecondFactor(user, proof.code);
+    else if (proof.password && user.passwordHash) ok = await this.passwords.verify(user.passwordHash, proof.password);
+    else throw ValidationFailedError.field('non_field_errors', 'Send a current code or your password.');
+    if (!ok) throw proof.code ? INVALID_CODE() : ValidationFailedError.field('password', 'Invalid password.');
+    await this.dataSource.transaction(async (em) => {
+      await this.mfa.deleteAll(em, user.id);
+      await this.users.setMfaEnabled(user.id, false, em);
+      await this.events.record('mfa_disabled', user.id, client, null, em);
+    });
+  }
+
+  async regenerateRecoveryCodes(user: User, code: string, client: ClientContext): Promise<string[]> {
+    if (!user.mfaEnabled) throw ValidationFailedError.field('non_field_errors', 'MFA is not enabled.');
+    if (!(await this.checkTotp(user, code))) throw INVALID_CODE();
+    const codes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
+    await this.dataSource.transaction(async (em) => {
+      await this.mfa.replaceRecoveryCodes(em, user.id, codes);
+      await this.events.record('mfa_recovery_codes_regenerated', user.id, client, null, em);
+    });
+    return codes;
+  }
+
+  /** A TOTP code or an unused recovery code. */
+  async verifySecondFactor(user: User, code: string): Promise<boolean> {
+    const trimmed = code.replace(/\s/g, '');
+    if (/^\d{6}$/.test(trimmed)) return this.checkTotp(user, trimmed);
+    await this.assertNotThrottled(user.id);
+    const ok = await this.mfa.useRecoveryCode(user.id, trimmed.toLowerCase());
+    if (!ok) await this.recordFailure(user.id);
+    return ok;
+  }
+
+  private async checkTotp(user: User, code: string): Promise<boolean> {
+    await this.assertNotThrottled(user.id);
+    const record = await this.mfa.findTotp(user.id);
+    const trimmed = code.replace(/\s/g, '');
+    if (!record || !/^\d{6}$/.test(trimmed)) {
+      await this.recordFailure(user.id);
+      return false;
+    }
+    const now = Date.now();
+    const delta = this.totp(user, open(record.secretEncrypted, this.config.encryptionKey)).validate({ token: trimmed, timestamp: now, window: 1 });
+    const ok = delta !== null && (await this.mfa.useStep(user.id, Math.floor(now / 1000 / PERIOD) + delta));
+    if (!ok) await this.recordFailure(user.id);
+    return ok;
+  }
+
+  private async assertNotThrottled(userId: string): Promise<void> {
+    const ms = await this.limits.blockedFor([`mfa:${userId}`]);
+    if (ms > 0) throw new ThrottledError(Math.ceil(ms / 1000));
+  }
+
+  private async recordFailure(userId: string): Promise<void> {
+    const [count] = await this.limits.increment([`mfa-fail:${userId}`], FAILURE_WINDOW_MS);
+    if (count >= this.config.maxFailures) await this.limits.block(`mfa:${userId}`, FAILURE_WINDOW_MS);
+  }
+}
