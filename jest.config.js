@@ -24,5 +24,6 @@ export default {
       },
     ],
   },
-  testTimeout: 30000,
+  // Generous: several tests start their own app (PGlite boot + migrations) on a shared 2-core machine.
+  testTimeout: 90000,
 };
