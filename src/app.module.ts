@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { appConfig } from './config/app.config.js';
@@ -15,6 +15,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ThrottleModule } from './throttle/throttle.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
+import { DevUiModule } from './modules/dev-ui/dev-ui.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthController } from './modules/health/health.controller.js';
 import { TokensModule } from './modules/tokens/tokens.module.js';
@@ -36,4 +37,9 @@ import { UsersModule } from './modules/users/users.module.js';
   // The global guard reads the access cookie through TokensModule's AuthCookies.
   providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }],
 })
-export class AppModule {}
+export class AppModule {
+  /** Options known only at start-up: the developer page is mounted only when enabled. */
+  static forRoot(options: { devUi: boolean }): DynamicModule {
+    return { module: AppModule, imports: [DevUiModule.register(options.devUi)] };
+  }
+}

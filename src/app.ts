@@ -39,7 +39,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     genReqId: requestId,
   });
   const nestLogger = new PinoLoggerService(logger);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger: nestLogger, abortOnError: false, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ devUi: config.devUi }), adapter, { logger: nestLogger, abortOnError: false, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
   installHttpHooks(fastify, config.jsonMaxDepth);
   await app.register(fastifyCookie);

@@ -71,6 +71,12 @@ describe('service endpoints', () => {
     expect(JSON.stringify(login401)).toContain('Invalid email or password.');
   });
 
+  it('does not serve the developer page unless AUTH_DEV_UI=true, and never in production', async () => {
+    expect((await t.http.get('/api/auth/ui/')).status).toBe(404);
+    const { loadAppConfig } = await import('../src/config/app.config.js');
+    expect(() => loadAppConfig({ NODE_ENV: 'production', AUTH_DEV_UI: 'true' })).toThrow(/AUTH_DEV_UI/);
+  });
+
   it('answers unknown routes with the 404 shape and a request id', async () => {
     const response = await t.http.get('/api/nowhere/');
     expect(response.status).toBe(404);

@@ -26,6 +26,8 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 
 export function loadAppConfig(env: Env = process.env) {
   const nodeEnv = oneOf(env, 'NODE_ENV', NODE_ENVS, 'development');
+  const devUi = bool(env, 'AUTH_DEV_UI', false);
+  if (devUi && nodeEnv === 'production') throw new ConfigError('AUTH_DEV_UI', 'must not be enabled in production');
   return {
     nodeEnv,
     isProduction: nodeEnv === 'production',
@@ -39,6 +41,8 @@ export function loadAppConfig(env: Env = process.env) {
     trustProxy: trustProxy(env),
     swaggerEnabled: bool(env, 'SWAGGER_ENABLED', true),
     frontendBaseUrl: url(env, 'FRONTEND_BASE_URL', 'http://localhost:3000', ['http:', 'https:']),
+    /** Serve the developer test page at /api/auth/ui/ (refused in production). */
+    devUi,
   };
 }
 

@@ -60,7 +60,7 @@ export function installHttpHooks(fastify: FastifyInstance, maxDepth: number): vo
     if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs')) {
       // Token and account answers must not be cached (SECURITY.md 16), nor rendered as a page.
       reply.header('cache-control', 'no-store');
-      reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+      if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
     }
   });
 }
