@@ -7,6 +7,7 @@ import { authConfig } from './config/auth.config.js';
 import { cookieConfig } from './config/cookie.config.js';
 import { mailConfig } from './config/mail.config.js';
 import { mfaConfig } from './config/mfa.config.js';
+import { socialConfig } from './config/social.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { redisConfig } from './config/redis.config.js';
 import { throttleConfig } from './config/throttle.config.js';
@@ -16,6 +17,7 @@ import { RedisModule } from './redis/redis.module.js';
 import { ThrottleModule } from './throttle/throttle.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { DevUiModule } from './modules/dev-ui/dev-ui.module.js';
+import { SocialModule } from './modules/social/social.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthController } from './modules/health/health.controller.js';
 import { TokensModule } from './modules/tokens/tokens.module.js';
@@ -24,7 +26,7 @@ import { UsersModule } from './modules/users/users.module.js';
 @Module({
   imports: [
     // main.ts loads .env into the environment before anything reads it; tests pass their own.
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, authConfig, accountConfig, cookieConfig, databaseConfig, mailConfig, mfaConfig, redisConfig, throttleConfig] }),
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, authConfig, accountConfig, cookieConfig, databaseConfig, mailConfig, mfaConfig, redisConfig, socialConfig, throttleConfig] }),
     DatabaseModule,
     RedisModule,
     ThrottleModule,
@@ -32,6 +34,7 @@ import { UsersModule } from './modules/users/users.module.js';
     TokensModule,
     AuthModule,
     AuditModule,
+    SocialModule,
   ],
   controllers: [HealthController],
   // The global guard reads the access cookie through TokensModule's AuthCookies.

@@ -133,3 +133,19 @@ export class CsrfFailedError extends AppError {
     super('CSRF Failed: CSRF token missing or incorrect.');
   }
 }
+
+export class OAuthTokenInvalidError extends AppError {
+  readonly status = 400;
+  readonly code = 'oauth_token_invalid';
+  constructor() {
+    super('OAuth token invalid.');
+  }
+}
+
+export class ProviderNotConfiguredError extends AppError {
+  readonly status = 404;
+  readonly code = 'provider_not_configured';
+  constructor(provider: string) {
+    super(`Sign-in with ${provider} is not configured on this server.`);
+  }
+}

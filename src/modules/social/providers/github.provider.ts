@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { socialConfig } from '../../../config/social.config.js';
+import { OAuthTokenInvalidError } from '../../../common/errors/app-error.js';
+import { ProviderHttp } from './provider-http.js';
+import type { SocialCredentials, SocialProfile, SocialProvider } from './social-provider.js';
+
+/** GitHub: the authorization code is exchanged for a token, then the user and its verified primary email. */
+@Injectable()
+export class GithubProvider implements SocialProvider {
+  readonly name = 'github' as const;
+
+  constructor(
+    private readonly http: ProviderHttp,
+    @Inject(socialConfig.KEY) private readonly config: ConfigType<typeof socialConfig>,
+  ) {}
+
+  get configured(): boolean {
+    return Boolean(this.config.github.clientId && this.config.github.clientSecret);
+  }
+
+  async profile(credentials: SocialCredentials): Promise<SocialProfile> {
+    if (!credentials.code || !credentials.redirect_uri) throw new OAuthTokenInvalidError();
+    const { clientId, clientSecret, oauthUrl, apiUrl } = this.config.github;
+    const body = new URLSearchParams({ client_id: clientId!, client_secret: clientSecret!, code: credentials.code, redirect_uri: credentials.redirect_uri });
+    const exchanged = await this.http.json<{ access_token?: string }>(`${oauthUrl}/access_token`, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    if (!exchanged.access_token) throw new OAuthTokenInvalidError();
+    const auth = { Authorization: `Bearer ${exchanged.access_token}` };
+    const user = await this.http.json<{ id?: number; name?: string | null }>(`${apiUrl}/user`, { headers: auth });
+    if (typeof user.id !== 'number') throw new OAuthTokenInvalidError();
+    const emails = await this.http.json<{ email: string; primary: boolean; verified: boolean }[]>(`${apiUrl}/user/emails`, { headers: auth });
+    const primary = Array.isArray(emails) ? emails.find((e) => e.primary) : undefined;
+    const [first, ...rest] = (user.name ?? '').split(' ');
+    return { provider: 'github', subject: String(user.id), email: primary?.email ?? null, emailVerified: primary?.verified === true, firstName: first ?? '', lastName: rest.join(' ') };
+  }
+}

@@ -1,0 +1,132 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
+import { Public } from '../../common/decorators/public.decorator.js';
+import { NotFoundError } from '../../common/errors/app-error.js';
+import { AuthCookies } from '../../common/http/auth-cookies.js';
+import { clientContext } from '../../common/http/client-context.js';
+import { ApiErrors } from '../../common/swagger/api-errors.decorator.js';
+import { DetailResponse } from '../../common/swagger/error.response.js';
+import { TokenPairResponse } from '../auth/dto/token-pair.response.js';
+import type { MfaRequiredResponse } from '../auth/mfa/dto/mfa.dto.js';
+import { toUserResponse } from '../users/user.mapper.js';
+import { UsersService } from '../users/users.service.js';
+import { SocialAccountResponse, SocialLoginDto } from './dto/social.dto.js';
+import type { ProviderName } from './providers/social-provider.js';
+import type { SocialAccount } from './social-account.entity.js';
+import { SocialService } from './social.service.js';
+
+const PROVIDERS: ProviderName[] = ['google', 'facebook', 'microsoft', 'github'];
+
+const OAUTH_ERRORS = [
+  { status: 400, description: 'The provider refused the token, or the email belongs to a local account and is not verified by the provider', examples: { oauth_token_invalid: { detail: 'OAuth token invalid.', code: 'oauth_token_invalid' } } },
+  { status: 404, description: 'This provider has no credentials configured on the server', examples: { provider_not_configured: { detail: 'Sign-in with google is not configured on this server.', code: 'provider_not_configured' } } },
+  503,
+] as const;
+
+function toAccountResponse(account: SocialAccount): SocialAccountResponse {
+  return {
+    id: account.id,
+    provider: account.provider,
+    uid: account.uid,
+    email: account.email,
+    date_joined: account.dateJoined.toISOString(),
+    last_login: account.lastLogin ? account.lastLogin.toISOString() : null,
+  };
+}
+
+function providerOf(name: string): ProviderName {
+  if (!PROVIDERS.includes(name as ProviderName)) throw new NotFoundError();
+  return name as ProviderName;
+}
+
+@ApiTags('social')
+@Controller('api/auth')
+export class SocialController {
+  constructor(
+    private readonly social: SocialService,
+    private readonly users: UsersService,
+    private readonly cookies: AuthCookies,
+  ) {}
+
+  private async signIn(name: ProviderName, dto: SocialLoginDto, request: FastifyRequest, reply: FastifyReply): Promise<TokenPairResponse | MfaRequiredResponse> {
+    const { created, result } = await this.social.signIn(name, dto, clientContext(request));
+    if (created) reply.status(201);
+    if ('mfa_required' in result) return result;
+    return this.cookies.present(reply, result.tokens, { user: toUserResponse(result.user) });
+  }
+
+  @Public()
+  @Post('google')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with Google', description: '`access_token` (an ID token from Google Identity Services, or an OAuth access token), or `id_token`, or `code` + `redirect_uri` (+ `code_verifier`). 201 when the account was created.' })
+  @ApiOkResponse({ type: TokenPairResponse })
+  @ApiErrors(...OAUTH_ERRORS)
+  google(@Body() dto: SocialLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.signIn('google', dto, request, reply);
+  }
+
+  @Public()
+  @Post('facebook')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with Facebook', description: '`access_token`: checked with debug_token against our app. 201 when the account was created.' })
+  @ApiOkResponse({ type: TokenPairResponse })
+  @ApiErrors(...OAUTH_ERRORS)
+  facebook(@Body() dto: SocialLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.signIn('facebook', dto, request, reply);
+  }
+
+  @Public()
+  @Post('microsoft')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with Microsoft', description: '`access_token` (MSAL token for Graph, scope User.Read) or `id_token`. Accounts are keyed by tenant and object id. 201 when the account was created.' })
+  @ApiOkResponse({ type: TokenPairResponse })
+  @ApiErrors(...OAUTH_ERRORS)
+  microsoft(@Body() dto: SocialLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.signIn('microsoft', dto, request, reply);
+  }
+
+  @Public()
+  @Post('github')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with GitHub', description: '`code` + `redirect_uri` from the GitHub authorization redirect. 201 when the account was created.' })
+  @ApiOkResponse({ type: TokenPairResponse })
+  @ApiErrors(...OAUTH_ERRORS)
+  github(@Body() dto: SocialLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.signIn('github', dto, request, reply);
+  }
+
+  @ApiBearerAuth()
+  @Post(':provider/connect')
+  @HttpCode(200)
+  @ApiParam({ name: 'provider', enum: PROVIDERS })
+  @ApiOperation({ summary: 'Connect a provider account to the signed-in user', description: 'Same body as the provider\'s sign-in call.' })
+  @ApiOkResponse({ type: SocialAccountResponse })
+  @ApiErrors(...OAUTH_ERRORS, 401)
+  async connect(@CurrentUser() principal: AuthPrincipal, @Param('provider') provider: string, @Body() dto: SocialLoginDto): Promise<SocialAccountResponse> {
+    const user = await this.users.requireActive(principal.userId);
+    return toAccountResponse(await this.social.connect(user.id, providerOf(provider), dto));
+  }
+
+  @ApiBearerAuth()
+  @Get('socialaccounts')
+  @ApiOperation({ summary: 'Provider accounts connected to the signed-in user' })
+  @ApiOkResponse({ type: SocialAccountResponse, isArray: true })
+  @ApiErrors(401)
+  async list(@CurrentUser() principal: AuthPrincipal): Promise<SocialAccountResponse[]> {
+    const user = await this.users.requireActive(principal.userId);
+    return (await this.social.list(user.id)).map(toAccountResponse);
+  }
+
+  @ApiBearerAuth()
+  @Post('socialaccounts/:id/disconnect')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Disconnect a provider account', description: '400 when it is the last way to sign in (no password and no other provider).' })
+  @ApiOkResponse({ type: DetailResponse, example: { detail: 'Social account disconnected.' } })
+  @ApiErrors(400, 401, 404)
+  async disconnect(@CurrentUser() principal: AuthPrincipal, @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError() })) id: string): Promise<DetailResponse> {
+    await this.social.disconnect(await this.users.requireActive(principal.userId), id);
+    return { detail: 'Social account disconnected.' };
+  }
+}

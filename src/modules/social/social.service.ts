@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { NotFoundError, ProviderNotConfiguredError, UserInactiveError, ValidationFailedError } from '../../common/errors/app-error.js';
+import type { ClientContext } from '../../common/http/client-context.js';
+import { AuthService, type SignedIn } from '../auth/auth.service.js';
+import type { MfaRequired } from '../auth/mfa/mfa-login.service.js';
+import { normalizeEmail } from '../users/email.js';
+import type { User } from '../users/user.entity.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { FacebookProvider } from './providers/facebook.provider.js';
+import { GithubProvider } from './providers/github.provider.js';
+import { GoogleProvider } from './providers/google.provider.js';
+import { MicrosoftProvider } from './providers/microsoft.provider.js';
+import type { ProviderName, SocialCredentials, SocialProfile, SocialProvider } from './providers/social-provider.js';
+import type { SocialAccount } from './social-account.entity.js';
+import { SocialAccountsRepository } from './social-accounts.repository.js';
+
+export interface SocialSignIn {
+  created: boolean;
+  result: SignedIn | MfaRequired;
+}
+
+/**
+ * Sign-in through a provider. Accounts are found by (provider, subject) only. A new identity
+ * joins an existing local account only when the provider asserts the email is verified;
+ * otherwise the person must sign in and connect it (SECURITY.md 23).
+ */
+@Injectable()
+export class SocialService {
+  private readonly providers: Record<ProviderName, SocialProvider>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly accounts: SocialAccountsRepository,
+    private readonly users: UsersRepository,
+    private readonly auth: AuthService,
+    google: GoogleProvider,
+    facebook: FacebookProvider,
+    microsoft: MicrosoftProvider,
+    github: GithubProvider,
+  ) {
+    this.providers = { google, facebook, microsoft, github };
+  }
+
+  private async verify(name: string, credentials: SocialCredentials): Promise<SocialProfile> {
+    const provider = this.providers[name as ProviderName];
+    if (!provider) throw new NotFoundError();
+    if (!provider.configured) throw new ProviderNotConfiguredError(name);
+    return provider.profile(credentials);
+  }
+
+  async signIn(name: ProviderName, credentials: SocialCredentials, client: ClientContext): Promise<SocialSignIn> {
+    const profile = await this.verify(name, credentials);
+    const linked = await this.accounts.findByProviderUid(profile.provider, profile.subject);
+    if (linked) {
+      const user = await this.users.findById(linked.userId);
+      if (!user) throw new NotFoundError();
+      await this.accounts.touch(linked.id);
+      return { created: false, result: await this.signInAs(user, client) };
+    }
+    if (!profile.email) throw ValidationFailedError.field('non_field_errors', `${name} did not share an e-mail address; allow it and try again.`);
+    const email = normalizeEmail(profile.email);
+    const existing = await this.users.findByEmail(email);
+    if (existing) {
+      if (!profile.emailVerified) {
+        throw ValidationFailedError.field('non_field_errors', `An account with this e-mail already exists. Sign in to it, then connect ${name} from your account.`);
+      }
+      await this.dataSource.transaction((em) => this.accounts.link(em, existing.id, profile));
+      return { created: false, result: await this.signInAs(existing, client) };
+    }
+    const user = await this.dataSource.transaction(async (em) => {
+      const created = await this.users.insert(em, {
+        id: randomUUID(),
+        email,
+        passwordHash: null,
+        firstName: profile.firstName.slice(0, 150),
+        lastName: profile.lastName.slice(0, 150),
+        emailVerified: profile.emailVerified,
+        dateJoined: new Date(),
+      });
+      await this.accounts.link(em, created.id, profile);
+      return created;
+    });
+    return { created: true, result: await this.signInAs(user, client) };
+  }
+
+  private async signInAs(user: User, client: ClientContext): Promise<SignedIn | MfaRequired> {
+    if (!user.isActive) throw new UserInactiveError();
+    return this.auth.login(user, client);
+  }
+
+  async connect(userId: string, name: ProviderName, credentials: SocialCredentials): Promise<SocialAccount> {
+    const profile = await this.verify(name, credentials);
+    const linked = await this.accounts.findByProviderUid(profile.provider, profile.subject);
+    if (linked && linked.userId === userId) return linked;
+    if (linked) throw ValidationFailedError.field('non_field_errors', 'This account is already connected to another user.');
+    return this.dataSource.transaction((em) => this.accounts.link(em, userId, profile));
+  }
+
+  list(userId: string): Promise<SocialAccount[]> {
+    return this.accounts.listForUser(userId);
+  }
+
+  async disconnect(user: User, accountId: string): Promise<void> {
+    const account = (await this.accounts.listForUser(user.id)).find((a) => a.id === accountId);
+    if (!account) throw new NotFoundError();
+    if (user.passwordHash === null && (await this.accounts.countForUser(user.id)) <= 1) {
+      throw ValidationFailedError.field('non_field_errors', 'This is the last way to sign in to your account: set a password first.');
+    }
+    await this.accounts.remove(account.id);
+  }
+}

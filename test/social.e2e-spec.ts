@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startApp, type TestApp } from './setup/test-app.js';
+import { bearer, PASSWORD, signup, uniqueEmail } from './factories/users.js';
+import { FACEBOOK_APP_ID, FakeProviders, MICROSOFT_APP_ID } from './factories/fake-providers.js';
+
+const INVALID = { detail: 'OAuth token invalid.', code: 'oauth_token_invalid' };
+
+describe('social sign-in against fake providers on loopback', () => {
+  let fake: FakeProviders;
+  let t: TestApp;
+  beforeAll(async () => {
+    fake = await FakeProviders.start();
+    t = await startApp({ ...fake.env(), ACCOUNT_EMAIL_VERIFICATION: 'none' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.stop();
+  });
+
+  const google = (body: Record<string, unknown>) => t.http.post('/api/auth/google/').send(body);
+
+  describe('Google', () => {
+    it('creates the account on the first ID-token sign-in (201) and signs in after (200)', async () => {
+      const email = uniqueEmail('g');
+      const token = await fake.googleIdToken({ sub: `g-${randomUUID()}`, email, given_name: 'Grace', family_name: 'Hopper' });
+      const first = await google({ access_token: token });
+      expect(first.status).toBe(201);
+      expect(first.body.user).toMatchObject({ email, first_name: 'Grace', has_password: false, email_verified: true });
+      expect((await t.http.get('/api/me/').set(...bearer(first.body.access))).status).toBe(200);
+      const again = await google({ id_token: token });
+      expect(again.status).toBe(200);
+      expect(again.body.user.id).toBe(first.body.user.id);
+    });
+
+    it.each([
+      ['issued to another application (aud)', { aud: 'someone-elses-client' }],
+      ['issued to another party (azp)', { azp: 'someone-elses-client' }],
+      ['expired', { exp: Math.floor(Date.now() / 1000) - 60 }],
+      ['from another issuer', { iss: 'https://evil.example' }],
+    ])('refuses an ID token %s with 400 "OAuth token invalid."', async (_name, claims) => {
+      const response = await google({ id_token: await fake.googleIdToken({ sub: 'x', email: uniqueEmail(), ...claims }) });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual(INVALID);
+    });
+
+    it('refuses alg none and a bad signature', async () => {
+      const genuine = await fake.googleIdToken({ sub: 'x', email: uniqueEmail() });
+      const [, payload] = genuine.split('.');
+      const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
+      expect((await google({ id_token: none })).body).toEqual(INVALID);
+      const tampered = genuine.slice(0, -4) + (genuine.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+      expect((await google({ id_token: tampered })).body).toEqual(INVALID);
+    });
+
+    it('fetches the key set again for an unknown kid (key rotation), once', async () => {
+      await google({ id_token: await fake.googleIdToken({ sub: 'warm', email: uniqueEmail() }) });
+      const before = fake.jwksFetches;
+      await fake.rotateGoogleKey();
+      const response = await google({ id_token: await fake.googleIdToken({ sub: `g-${randomUUID()}`, email: uniqueEmail() }) });
+      expect(response.status).toBe(201);
+      expect(fake.jwksFetches).toBe(before + 1);
+    });
+
+    it('accepts an opaque access token through tokeninfo and userinfo, only when issued to us', async () => {
+      const email = uniqueEmail('opaque');
+      fake.googleAccessTokens.set('ya29.ours', { aud: 'our-google-client.apps.example', claims: { sub: `g-${randomUUID()}`, email, email_verified: true } });
+      fake.googleAccessTokens.set('ya29.theirs', { aud: 'another-client', claims: { sub: `g-${randomUUID()}`, email: uniqueEmail(), email_verified: true } });
+      expect((await google({ access_token: 'ya29.ours' })).status).toBe(201);
+      expect((await google({ access_token: 'ya29.theirs' })).body).toEqual(INVALID);
+    });
+
+    it('exchanges an authorization code (with PKCE verifier) for the ID token', async () => {
+      fake.googleCodes.set('code-1', await fake.googleIdToken({ sub: `g-${randomUUID()}`, email: uniqueEmail('code') }));
+      const response = await google({ code: 'code-1', redirect_uri: 'https://app.example.test/cb', code_verifier: 'v'.repeat(43) });
+      expect(response.status).toBe(201);
+      expect((await google({ code: 'code-1', redirect_uri: 'https://app.example.test/cb' })).body).toEqual(INVALID);
+    });
+
+    it('links to an existing local account only when Google says the email is verified', async () => {
+      const local = await signup(t.http);
+      const unverified = await google({ id_token: await fake.googleIdToken({ sub: `g-${randomUUID()}`, email: local.email, email_verified: false }) });
+      expect(unverified.status).toBe(400);
+      expect(unverified.body.non_field_errors[0]).toMatch(/Sign in to it, then connect google/);
+      const verified = await google({ id_token: await fake.googleIdToken({ sub: `g-${randomUUID()}`, email: local.email.toUpperCase(), email_verified: true }) });
+      expect(verified.status).toBe(200);
+      expect(verified.body.user.id).toBe(local.userId);
+    });
+  });
+
+  describe('Microsoft', () => {
+    it('signs in with an ID token, keyed by tenant and object id', async () => {
+      const tid = randomUUID();
+      const oid = randomUUID();
+      const token = await fake.microsoftIdToken({ tid, oid, email: uniqueEmail('ms'), name: 'Ada Lovelace' });
+      const first = await t.http.post('/api/auth/microsoft/').send({ id_token: token });
+      expect(first.status).toBe(201);
+      expect(first.body.user).toMatchObject({ first_name: 'Ada', last_name: 'Lovelace', email_verified: false });
+      const accounts = await t.http.get('/api/auth/socialaccounts/').set(...bearer(first.body.access));
+      expect(accounts.body).toEqual([expect.objectContaining({ provider: 'microsoft', uid: `${tid}:${oid}` })]);
+    });
+
+    it("never lets another tenant's token that carries a victim's email reach the victim's account", async () => {
+      const victim = await signup(t.http);
+      const attacker = await fake.microsoftIdToken({ tid: randomUUID(), oid: randomUUID(), email: victim.email, preferred_username: victim.email });
+      const response = await t.http.post('/api/auth/microsoft/').send({ id_token: attacker });
+      expect(response.status).toBe(400);
+      expect(response.body.access).toBeUndefined();
+      expect(await t.db.query('SELECT id FROM social_accounts WHERE user_id = $1', [victim.userId])).toEqual([]);
+    });
+
+    it('refuses an ID token whose issuer does not match its tenant, or for another app', async () => {
+      const tid = randomUUID();
+      const wrongIssuer = await fake.microsoftIdToken({ tid, oid: randomUUID(), iss: `${fake.base}/ms/${randomUUID()}/v2.0` });
+      expect((await t.http.post('/api/auth/microsoft/').send({ id_token: wrongIssuer })).body).toEqual(INVALID);
+      const otherApp = await fake.microsoftIdToken({ tid, oid: randomUUID(), aud: randomUUID() });
+      expect((await t.http.post('/api/auth/microsoft/').send({ id_token: otherApp })).body).toEqual(INVALID);
+    });
+
+    it('signs in with a Graph access token issued to our app, through Graph /me', async () => {
+      const tid = randomUUID();
+      const oid = randomUUID();
+      const ours = await fake.graphAccessToken({ tid, oid, appid: MICROSOFT_APP_ID }, { mail: uniqueEmail('graph'), givenName: 'Alan', surname: 'Turing' });
+      const response = await t.http.post('/api/auth/microsoft/').send({ access_token: ours });
+      expect(response.status).toBe(201);
+      expect(response.body.user.first_name).toBe('Alan');
+      const theirs = await fake.graphAccessToken({ tid, oid: randomUUID(), appid: randomUUID() }, { mail: uniqueEmail(), givenName: 'X', surname: 'Y' });
+      expect((await t.http.post('/api/auth/microsoft/').send({ access_token: theirs })).body).toEqual(INVALID);
+    });
+  });
+
+  describe('Facebook', () => {
+    it('accepts a token that debug_token says is valid for our app, and refuses others', async () => {
+      const id = String(Date.now());
+      fake.facebookTokens.set('fb-ours', { app_id: FACEBOOK_APP_ID, is_valid: true, user: { id, email: uniqueEmail('fb'), first_name: 'Fay' } });
+      fake.facebookTokens.set('fb-theirs', { app_id: '999', is_valid: true, user: { id: `${id}1`, email: uniqueEmail() } });
+      fake.facebookTokens.set('fb-invalid', { app_id: FACEBOOK_APP_ID, is_valid: false, user: { id: `${id}2` } });
+      const ok = await t.http.post('/api/auth/facebook/').send({ access_token: 'fb-ours' });
+      expect(ok.status).toBe(201);
+      expect(ok.body.user.email_verified).toBe(false);
+      for (const token of ['fb-theirs', 'fb-invalid', 'fb-unknown']) {
+        expect((await t.http.post('/api/auth/facebook/').send({ access_token: token })).body).toEqual(INVALID);
+      }
+    });
+  });
+
+  describe('GitHub', () => {
+    it('exchanges the code and uses the verified primary email, linking to the local account', async () => {
+      const local = await signup(t.http);
+      fake.githubCodes.set('gh-code-1', { id: Date.now(), name: 'Linus T', emails: [{ email: 'other@example.com', primary: false, verified: true }, { email: local.email, primary: true, verified: true }] });
+      const response = await t.http.post('/api/auth/github/').send({ code: 'gh-code-1', redirect_uri: 'https://app.example.test/cb' });
+      expect(response.status).toBe(200);
+      expect(response.body.user.id).toBe(local.userId);
+      expect((await t.http.post('/api/auth/github/').send({ code: 'wrong', redirect_uri: 'https://app.example.test/cb' })).body).toEqual(INVALID);
+    });
+  });
+
+  describe('connected accounts', () => {
+    it('connects, lists and disconnects a provider account', async () => {
+      const local = await signup(t.http);
+      const token = await fake.googleIdToken({ sub: `g-${randomUUID()}`, email: uniqueEmail('connect') });
+      const connected = await t.http.post('/api/auth/google/connect/').set(...bearer(local.access)).send({ id_token: token });
+      expect(connected.status).toBe(200);
+      expect(connected.body).toMatchObject({ provider: 'google', uid: expect.any(String), id: expect.any(String) });
+      const list = await t.http.get('/api/auth/socialaccounts/').set(...bearer(local.access));
+      expect(list.body).toEqual([{ id: connected.body.id, provider: 'google', uid: connected.body.uid, email: expect.any(String), date_joined: expect.any(String), last_login: expect.any(String) }]);
+      const signedIn = await google({ id_token: token });
+      expect(signedIn.body.user.id).toBe(local.userId);
+      const gone = await t.http.post(`/api/auth/socialaccounts/${connected.body.id}/disconnect/`).set(...bearer(local.access));
+      expect(gone.status).toBe(200);
+      expect((await t.http.get('/api/auth/socialaccounts/').set(...bearer(local.access))).body).toEqual([]);
+    });
+
+    it('refuses to connect an identity that belongs to another user', async () => {
+      const token = await fake.googleIdToken({ sub: `g-${randomUUID()}`, email: uniqueEmail('taken') });
+      expect((await google({ id_token: token })).status).toBe(201);
+      const other = await signup(t.http);
+      expect((await t.http.post('/api/auth/google/connect/').set(...bearer(other.access)).send({ id_token: token })).status).toBe(400);
+    });
+
+    it('refuses to disconnect the last way to sign in (400)', async () => {
+      const created = await google({ id_token: await fake.googleIdToken({ sub: `g-${randomUUID()}`, email: uniqueEmail('last') }) });
+      const [account] = (await t.http.get('/api/auth/socialaccounts/').set(...bearer(created.body.access))).body;
+      const response = await t.http.post(`/api/auth/socialaccounts/${account.id}/disconnect/`).set(...bearer(created.body.access));
+      expect(response.status).toBe(400);
+      expect(response.body.non_field_errors[0]).toMatch(/last way to sign in/);
+      expect((await t.http.post(`/api/auth/socialaccounts/${randomUUID()}/disconnect/`).set(...bearer(created.body.access))).status).toBe(404);
+    });
+
+    it('deletes the social accounts with the user', async () => {
+      const local = await signup(t.http);
+      await t.http.post('/api/auth/google/connect/').set(...bearer(local.access)).send({ id_token: await fake.googleIdToken({ sub: `g-${randomUUID()}`, email: uniqueEmail() }) });
+      expect((await t.http.delete('/api/me/').set(...bearer(local.access)).send({ password: PASSWORD })).status).toBe(204);
+      expect(await t.db.query('SELECT id FROM social_accounts WHERE user_id = $1', [local.userId])).toEqual([]);
+    });
+  });
+
+  it('answers 503 within the timeout when a provider is slow', async () => {
+    fake.delayMs = 3000;
+    try {
+      const started = Date.now();
+      const response = await t.http.post('/api/auth/facebook/').send({ access_token: 'fb-ours' });
+      expect(response.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(2500);
+    } finally {
+      fake.delayMs = 0;
+    }
+  });
+});
+
+describe('social sign-in without provider credentials', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp();
+  });
+  afterAll(() => t.close());
+
+  it('answers 404 provider_not_configured', async () => {
+    const response = await t.http.post('/api/auth/google/').send({ id_token: 'x.y.z' });
+    expect(response.status).toBe(404);
+    expect(response.body.code).toBe('provider_not_configured');
+  });
+});
