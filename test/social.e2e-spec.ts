@@ -221,3 +221,79 @@ describe('social sign-in without provider credentials', () => {
     expect(response.body.code).toBe('provider_not_configured');
   });
 });
+
+describe('social sign-in by browser redirect', () => {
+  let fake: FakeProviders;
+  let t: TestApp;
+  const FRONTEND = 'https://app.example.test';
+  beforeAll(async () => {
+    fake = await FakeProviders.start();
+    t = await startApp({ ...fake.env(), ACCOUNT_EMAIL_VERIFICATION: 'none', FRONTEND_BASE_URL: FRONTEND, PUBLIC_URL: 'https://auth.example.test' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.stop();
+  });
+
+  /** Starts the flow and plays the provider: the user consents and the browser comes back with a code. */
+  async function roundTrip(next: string, consent: (code: string, challenge: string) => Promise<void>, tamper: (state: string) => string = (s) => s) {
+    const start = await t.http.get(`/api/auth/google/redirect/?next=${encodeURIComponent(next)}`);
+    expect(start.status).toBe(302);
+    const authorize = new URL(start.headers.location);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('redirect_uri')).toBe('https://auth.example.test/api/auth/google/callback/');
+    const code = `auth-code-${randomUUID()}`;
+    await consent(code, authorize.searchParams.get('code_challenge')!);
+    const state = tamper(authorize.searchParams.get('state')!);
+    const back = await t.http.get(`/api/auth/google/callback/?code=${code}&state=${encodeURIComponent(state)}`);
+    expect(back.status).toBe(302);
+    return { landing: new URL(back.headers.location), state, code };
+  }
+
+  const consentAs = (email: string) => async (code: string, challenge: string) => {
+    fake.googleCodes.set(code, await fake.googleIdToken({ sub: `g-${randomUUID()}`, email }));
+    fake.codeChallenges.set(code, challenge);
+  };
+
+  it('lands on the frontend with a one-time code (never a token) that exchange turns into tokens, once', async () => {
+    const email = uniqueEmail('redirect');
+    const { landing } = await roundTrip('/welcome', consentAs(email));
+    expect(`${landing.origin}${landing.pathname}`).toBe(`${FRONTEND}/welcome`);
+    expect(landing.toString()).not.toMatch(/eyJ/);
+    const code = landing.searchParams.get('code')!;
+    const exchanged = await t.http.post('/api/auth/exchange/').send({ code });
+    expect(exchanged.status).toBe(200);
+    expect(exchanged.body.user.email).toBe(email);
+    expect((await t.http.get('/api/me/').set(...bearer(exchanged.body.access))).status).toBe(200);
+    expect((await t.http.post('/api/auth/exchange/').send({ code })).status).toBe(401);
+  });
+
+  it('accepts each state once', async () => {
+    const { state, landing } = await roundTrip('/', consentAs(uniqueEmail()));
+    expect(landing.searchParams.get('code')).toBeTruthy();
+    const replay = await t.http.get(`/api/auth/google/callback/?code=again&state=${encodeURIComponent(state)}`);
+    expect(new URL(replay.headers.location).searchParams.get('error')).toBe('invalid_state');
+  });
+
+  it('refuses a forged state', async () => {
+    const { landing } = await roundTrip('/', consentAs(uniqueEmail()), () => 'forged-state');
+    expect(landing.searchParams.get('error')).toBe('invalid_state');
+    expect(landing.searchParams.get('code')).toBeNull();
+  });
+
+  it('fails when the code does not match the PKCE challenge', async () => {
+    const { landing } = await roundTrip('/', async (code) => {
+      fake.googleCodes.set(code, await fake.googleIdToken({ sub: `g-${randomUUID()}`, email: uniqueEmail() }));
+      fake.codeChallenges.set(code, 'not-the-challenge');
+    });
+    expect(landing.searchParams.get('error')).toBe('oauth_token_invalid');
+  });
+
+  it('never redirects off the frontend (no open redirect through next)', async () => {
+    for (const next of ['https://evil.example/steal', '//evil.example/steal', '/\\evil.example']) {
+      const { landing } = await roundTrip(next, consentAs(uniqueEmail()));
+      expect(landing.origin).toBe(FRONTEND);
+      expect(landing.pathname).toBe('/');
+    }
+  });
+});

@@ -8,6 +8,8 @@ export function loadSocialConfig(env: Env = process.env) {
   return {
     timeoutMs: int(env, 'SOCIAL_HTTP_TIMEOUT_MS', 5000, 100, 60000),
     /** Least time between two JWKS fetches caused by unknown key ids, so random kids cannot make us hammer a provider. */
+    /** Where providers send the browser back: PUBLIC_URL + /api/auth/{provider}/callback/. */
+    publicUrl: url(env, 'PUBLIC_URL', `http://localhost:${env.PORT ?? 8000}`, HTTPS).replace(/\/+$/, ''),
     jwksCooldownMs: int(env, 'SOCIAL_JWKS_COOLDOWN_MS', 30000, 0, 3600000),
     google: {
       clientId: str(env, 'GOOGLE_OAUTH_CLIENT_ID'),
@@ -17,11 +19,13 @@ export function loadSocialConfig(env: Env = process.env) {
       tokenInfoUrl: url(env, 'GOOGLE_TOKENINFO_URL', 'https://oauth2.googleapis.com/tokeninfo', HTTPS),
       userInfoUrl: url(env, 'GOOGLE_USERINFO_URL', 'https://openidconnect.googleapis.com/v1/userinfo', HTTPS),
       tokenUrl: url(env, 'GOOGLE_TOKEN_URL', 'https://oauth2.googleapis.com/token', HTTPS),
+      authorizeUrl: url(env, 'GOOGLE_AUTHORIZE_URL', 'https://accounts.google.com/o/oauth2/v2/auth', HTTPS),
     },
     facebook: {
       appId: str(env, 'FACEBOOK_APP_ID'),
       appSecret: str(env, 'FACEBOOK_APP_SECRET'),
       graphUrl: url(env, 'FACEBOOK_GRAPH_URL', 'https://graph.facebook.com/v19.0', HTTPS),
+      dialogUrl: url(env, 'FACEBOOK_DIALOG_URL', 'https://www.facebook.com/v19.0/dialog/oauth', HTTPS),
     },
     microsoft: {
       appId: str(env, 'MICROSOFT_APP_ID'),

@@ -7,6 +7,7 @@ import { OutboxMail } from '../modules/mail/outbox-mail.entity.js';
 import { MfaChallenge } from '../modules/auth/mfa/mfa-challenge.entity.js';
 import { MfaTotp } from '../modules/auth/mfa/mfa-totp.entity.js';
 import { RecoveryCode } from '../modules/auth/mfa/recovery-code.entity.js';
+import { OauthFlow } from '../modules/social/oauth-flow.entity.js';
 import { SocialAccount } from '../modules/social/social-account.entity.js';
 import { SecurityEvent } from '../modules/audit/security-event.entity.js';
 import { CreateUsersAndSessions1795447945185 } from '../../migrations/1795447945185-CreateUsersAndSessions.js';
@@ -14,7 +15,8 @@ import { CreateMailOutboxAndAccountTokens1795450477796 } from '../../migrations/
 import { CreateSecurityEvents1795451335450 } from '../../migrations/1795451335450-CreateSecurityEvents.js';
 import { CreateMfaTables1795452491495 } from '../../migrations/1795452491495-CreateMfaTables.js';
 import { CreateSocialAccounts1795453072268 } from '../../migrations/1795453072268-CreateSocialAccounts.js';
+import { CreateOauthFlows1795453294684 } from '../../migrations/1795453294684-CreateOauthFlows.js';
 
 // Listed explicitly rather than globbed: globs resolve differently under tsc output and Jest's ESM loader.
-export const ENTITIES = [User, Session, OutstandingToken, BlacklistedToken, OutboxMail, AccountToken, SecurityEvent, MfaTotp, RecoveryCode, MfaChallenge, SocialAccount];
-export const MIGRATIONS = [CreateUsersAndSessions1795447945185, CreateMailOutboxAndAccountTokens1795450477796, CreateSecurityEvents1795451335450, CreateMfaTables1795452491495, CreateSocialAccounts1795453072268];
+export const ENTITIES = [User, Session, OutstandingToken, BlacklistedToken, OutboxMail, AccountToken, SecurityEvent, MfaTotp, RecoveryCode, MfaChallenge, SocialAccount, OauthFlow];
+export const MIGRATIONS = [CreateUsersAndSessions1795447945185, CreateMailOutboxAndAccountTokens1795450477796, CreateSecurityEvents1795451335450, CreateMfaTables1795452491495, CreateSocialAccounts1795453072268, CreateOauthFlows1795453294684];

@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'jose';
 
@@ -30,6 +30,8 @@ export class FakeProviders {
   readonly microsoftKeys: SigningKey[] = [];
   readonly googleAccessTokens = new Map<string, { aud: string; claims: Record<string, unknown> }>();
   readonly googleCodes = new Map<string, string>();
+  /** PKCE: the code_challenge each authorization code was issued against. */
+  readonly codeChallenges = new Map<string, string>();
   readonly graphUsers = new Map<string, { id: string; mail: string | null; givenName: string; surname: string }>();
   readonly facebookTokens = new Map<string, { app_id: string; is_valid: boolean; user: { id: string; email?: string; first_name?: string; last_name?: string } }>();
   readonly githubCodes = new Map<string, { id: number; name: string; emails: { email: string; primary: boolean; verified: boolean }[] }>();
@@ -145,6 +147,8 @@ export class FakeProviders {
     if (path === '/google/token' && req.method === 'POST') {
       const idToken = this.googleCodes.get(body.get('code') ?? '');
       if (!idToken || body.get('client_id') !== GOOGLE_CLIENT_ID || !body.get('redirect_uri')) return send(400, { error: 'invalid_grant' });
+      const challenge = this.codeChallenges.get(body.get('code')!);
+      if (challenge && createHash('sha256').update(body.get('code_verifier') ?? '').digest('base64url') !== challenge) return send(400, { error: 'invalid_grant' });
       this.googleCodes.delete(body.get('code')!);
       return send(200, { id_token: idToken, access_token: 'unused', token_type: 'Bearer' });
     }

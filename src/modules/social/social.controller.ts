@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Redirect, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
@@ -12,7 +12,8 @@ import { TokenPairResponse } from '../auth/dto/token-pair.response.js';
 import type { MfaRequiredResponse } from '../auth/mfa/dto/mfa.dto.js';
 import { toUserResponse } from '../users/user.mapper.js';
 import { UsersService } from '../users/users.service.js';
-import { SocialAccountResponse, SocialLoginDto } from './dto/social.dto.js';
+import { ExchangeDto, SocialAccountResponse, SocialLoginDto } from './dto/social.dto.js';
+import { OauthRedirectService } from './oauth-redirect.service.js';
 import type { ProviderName } from './providers/social-provider.js';
 import type { SocialAccount } from './social-account.entity.js';
 import { SocialService } from './social.service.js';
@@ -48,6 +49,7 @@ export class SocialController {
     private readonly social: SocialService,
     private readonly users: UsersService,
     private readonly cookies: AuthCookies,
+    private readonly redirects: OauthRedirectService,
   ) {}
 
   private async signIn(name: ProviderName, dto: SocialLoginDto, request: FastifyRequest, reply: FastifyReply): Promise<TokenPairResponse | MfaRequiredResponse> {
@@ -95,6 +97,45 @@ export class SocialController {
   @ApiErrors(...OAUTH_ERRORS)
   github(@Body() dto: SocialLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.signIn('github', dto, request, reply);
+  }
+
+  @Public()
+  @Get(':provider/redirect')
+  @Redirect()
+  @ApiParam({ name: 'provider', enum: PROVIDERS })
+  @ApiOperation({
+    summary: 'Start the browser sign-in redirect',
+    description: 'Sends the browser to the provider (authorization code + PKCE, single-use state). `next` is a path on FRONTEND_BASE_URL to land on afterwards.',
+  })
+  @ApiResponse({ status: 302, description: 'To the provider' })
+  @ApiErrors({ status: 404, description: 'Unknown or unconfigured provider', examples: { provider_not_configured: { detail: 'Sign-in with google is not configured on this server.', code: 'provider_not_configured' } } })
+  async redirect(@Param('provider') provider: string, @Query('next') next?: string): Promise<{ url: string; statusCode: number }> {
+    return { url: await this.redirects.start(providerOf(provider), next), statusCode: 302 };
+  }
+
+  @Public()
+  @Get(':provider/callback')
+  @Redirect()
+  @ApiParam({ name: 'provider', enum: PROVIDERS })
+  @ApiOperation({
+    summary: 'Where the provider sends the browser back',
+    description: 'Lands on FRONTEND_BASE_URL + next with `?code=<one-time code>` (valid one minute, exchange it at /api/auth/exchange/), or with `?error=...`. Never a token in a URL.',
+  })
+  @ApiResponse({ status: 302, description: 'To the frontend' })
+  async callback(@Param('provider') provider: string, @Query() query: Record<string, string>): Promise<{ url: string; statusCode: number }> {
+    return { url: await this.redirects.callback(providerOf(provider), query), statusCode: 302 };
+  }
+
+  @Public()
+  @Post('exchange')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Turn the one-time code from the redirect flow into tokens', description: 'The code works once, within a minute.' })
+  @ApiOkResponse({ type: TokenPairResponse })
+  @ApiErrors(400, 401)
+  async exchange(@Body() dto: ExchangeDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenPairResponse | MfaRequiredResponse> {
+    const result = await this.redirects.exchange(dto.code, clientContext(request));
+    if ('mfa_required' in result) return result;
+    return this.cookies.present(reply, result.tokens, { user: toUserResponse(result.user) });
   }
 
   @ApiBearerAuth()

@@ -7,6 +7,7 @@ import { GithubProvider } from './providers/github.provider.js';
 import { GoogleProvider } from './providers/google.provider.js';
 import { MicrosoftProvider } from './providers/microsoft.provider.js';
 import { ProviderHttp } from './providers/provider-http.js';
+import { OauthRedirectService } from './oauth-redirect.service.js';
 import { SocialAccountsRepository } from './social-accounts.repository.js';
 import { SocialController } from './social.controller.js';
 import { SocialService } from './social.service.js';
@@ -14,6 +15,6 @@ import { SocialService } from './social.service.js';
 @Module({
   imports: [AuthModule, UsersModule, TokensModule],
   controllers: [SocialController],
-  providers: [ProviderHttp, GoogleProvider, FacebookProvider, MicrosoftProvider, GithubProvider, SocialAccountsRepository, SocialService],
+  providers: [ProviderHttp, GoogleProvider, FacebookProvider, MicrosoftProvider, GithubProvider, SocialAccountsRepository, SocialService, OauthRedirectService],
 })
 export class SocialModule {}

@@ -43,21 +43,32 @@ export class SocialService {
     this.providers = { google, facebook, microsoft, github };
   }
 
-  private async verify(name: string, credentials: SocialCredentials): Promise<SocialProfile> {
+  /** A configured provider adapter; 404 for an unknown name, provider_not_configured without credentials. */
+  provider(name: string): SocialProvider {
     const provider = this.providers[name as ProviderName];
     if (!provider) throw new NotFoundError();
     if (!provider.configured) throw new ProviderNotConfiguredError(name);
-    return provider.profile(credentials);
+    return provider;
+  }
+
+  private verify(name: string, credentials: SocialCredentials): Promise<SocialProfile> {
+    return this.provider(name).profile(credentials);
   }
 
   async signIn(name: ProviderName, credentials: SocialCredentials, client: ClientContext): Promise<SocialSignIn> {
-    const profile = await this.verify(name, credentials);
+    const { user, created } = await this.resolveUser(await this.verify(name, credentials));
+    return { created, result: await this.signInAs(user, client) };
+  }
+
+  /** The user behind a provider identity: linked, linked now (verified email), or created. */
+  async resolveUser(profile: SocialProfile): Promise<{ user: User; created: boolean }> {
+    const name = profile.provider;
     const linked = await this.accounts.findByProviderUid(profile.provider, profile.subject);
     if (linked) {
       const user = await this.users.findById(linked.userId);
       if (!user) throw new NotFoundError();
       await this.accounts.touch(linked.id);
-      return { created: false, result: await this.signInAs(user, client) };
+      return { user, created: false };
     }
     if (!profile.email) throw ValidationFailedError.field('non_field_errors', `${name} did not share an e-mail address; allow it and try again.`);
     const email = normalizeEmail(profile.email);
@@ -67,7 +78,7 @@ export class SocialService {
         throw ValidationFailedError.field('non_field_errors', `An account with this e-mail already exists. Sign in to it, then connect ${name} from your account.`);
       }
       await this.dataSource.transaction((em) => this.accounts.link(em, existing.id, profile));
-      return { created: false, result: await this.signInAs(existing, client) };
+      return { user: existing, created: false };
     }
     const user = await this.dataSource.transaction(async (em) => {
       const created = await this.users.insert(em, {
@@ -82,10 +93,10 @@ export class SocialService {
       await this.accounts.link(em, created.id, profile);
       return created;
     });
-    return { created: true, result: await this.signInAs(user, client) };
+    return { user, created: true };
   }
 
-  private async signInAs(user: User, client: ClientContext): Promise<SignedIn | MfaRequired> {
+  async signInAs(user: User, client: ClientContext): Promise<SignedIn | MfaRequired> {
     if (!user.isActive) throw new UserInactiveError();
     return this.auth.login(user, client);
   }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { OptionalString } from '../../../common/validation/fields.js';
+import { OptionalString, RequiredString } from '../../../common/validation/fields.js';
 
 export class SocialLoginDto {
   @ApiPropertyOptional({ description: 'Google: an ID token (GIS `credential`) or an OAuth access token. Facebook: the user access token. Microsoft: an MSAL access token for Graph (User.Read).' })
@@ -21,6 +21,12 @@ export class SocialLoginDto {
   @ApiPropertyOptional({ description: 'PKCE verifier for `code` (Google)' })
   @OptionalString(256)
   code_verifier?: string;
+}
+
+export class ExchangeDto {
+  @ApiProperty({ description: 'The one-time `code` the redirect flow put in the frontend URL' })
+  @RequiredString(128)
+  code: string;
 }
 
 export class SocialAccountResponse {

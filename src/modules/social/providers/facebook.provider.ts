@@ -4,7 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { socialConfig } from '../../../config/social.config.js';
 import { OAuthTokenInvalidError } from '../../../common/errors/app-error.js';
 import { ProviderHttp } from './provider-http.js';
-import type { SocialCredentials, SocialProfile, SocialProvider } from './social-provider.js';
+import { withQuery, type AuthorizeParams, type SocialCredentials, type SocialProfile, type SocialProvider } from './social-provider.js';
 
 /** Facebook: debug_token with the app token (valid, issued to our app, unexpired), then /me with appsecret_proof. */
 @Injectable()
@@ -18,6 +18,27 @@ export class FacebookProvider implements SocialProvider {
 
   get configured(): boolean {
     return Boolean(this.config.facebook.appId && this.config.facebook.appSecret);
+  }
+
+  authorizeUrl({ state, codeChallenge, redirectUri }: AuthorizeParams): string {
+    return withQuery(this.config.facebook.dialogUrl, {
+      client_id: this.config.facebook.appId!,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: 'email',
+      state,
+      code_challenge: codeChallenge,
+      code_challenge_method: 'S256',
+    });
+  }
+
+  async profileFromCode(code: string, redirectUri: string, codeVerifier: string): Promise<SocialProfile> {
+    const { appId, appSecret, graphUrl } = this.config.facebook;
+    const exchanged = await this.http.json<{ access_token?: string }>(
+      withQuery(`${graphUrl}/oauth/access_token`, { client_id: appId!, client_secret: appSecret!, redirect_uri: redirectUri, code, code_verifier: codeVerifier }),
+    );
+    if (!exchanged.access_token) throw new OAuthTokenInvalidError();
+    return this.profile({ access_token: exchanged.access_token });
   }
 
   async profile(credentials: SocialCredentials): Promise<SocialProfile> {

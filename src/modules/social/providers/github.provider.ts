@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { socialConfig } from '../../../config/social.config.js';
 import { OAuthTokenInvalidError } from '../../../common/errors/app-error.js';
 import { ProviderHttp } from './provider-http.js';
-import type { SocialCredentials, SocialProfile, SocialProvider } from './social-provider.js';
+import { withQuery, type AuthorizeParams, type SocialCredentials, type SocialProfile, type SocialProvider } from './social-provider.js';
 
 /** GitHub: the authorization code is exchanged for a token, then the user and its verified primary email. */
 @Injectable()
@@ -19,10 +19,26 @@ export class GithubProvider implements SocialProvider {
     return Boolean(this.config.github.clientId && this.config.github.clientSecret);
   }
 
+  authorizeUrl({ state, codeChallenge, redirectUri }: AuthorizeParams): string {
+    return withQuery(`${this.config.github.oauthUrl}/authorize`, {
+      client_id: this.config.github.clientId!,
+      redirect_uri: redirectUri,
+      scope: 'read:user user:email',
+      state,
+      code_challenge: codeChallenge,
+      code_challenge_method: 'S256',
+    });
+  }
+
+  profileFromCode(code: string, redirectUri: string, codeVerifier: string): Promise<SocialProfile> {
+    return this.profile({ code, redirect_uri: redirectUri, code_verifier: codeVerifier });
+  }
+
   async profile(credentials: SocialCredentials): Promise<SocialProfile> {
     if (!credentials.code || !credentials.redirect_uri) throw new OAuthTokenInvalidError();
     const { clientId, clientSecret, oauthUrl, apiUrl } = this.config.github;
     const body = new URLSearchParams({ client_id: clientId!, client_secret: clientSecret!, code: credentials.code, redirect_uri: credentials.redirect_uri });
+    if (credentials.code_verifier) body.set('code_verifier', credentials.code_verifier);
     const exchanged = await this.http.json<{ access_token?: string }>(`${oauthUrl}/access_token`, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
     if (!exchanged.access_token) throw new OAuthTokenInvalidError();
     const auth = { Authorization: `Bearer ${exchanged.access_token}` };

@@ -4,7 +4,7 @@ import { socialConfig } from '../../../config/social.config.js';
 import { OAuthTokenInvalidError } from '../../../common/errors/app-error.js';
 import { JwksVerifier, looksLikeJwt } from './jwks-verifier.js';
 import { ProviderHttp } from './provider-http.js';
-import type { SocialCredentials, SocialProfile, SocialProvider } from './social-provider.js';
+import { withQuery, type AuthorizeParams, type SocialCredentials, type SocialProfile, type SocialProvider } from './social-provider.js';
 
 /** Google: ID tokens (GIS `credential`) by JWKS, opaque access tokens by tokeninfo + userinfo, or an authorization code. */
 @Injectable()
@@ -36,6 +36,22 @@ export class GoogleProvider implements SocialProvider {
     const token = credentials.id_token ?? credentials.access_token;
     if (!token) throw new OAuthTokenInvalidError();
     return looksLikeJwt(token) ? this.fromIdToken(token) : this.fromAccessToken(token);
+  }
+
+  authorizeUrl({ state, codeChallenge, redirectUri }: AuthorizeParams): string {
+    return withQuery(this.config.google.authorizeUrl, {
+      client_id: this.config.google.clientId!,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: 'openid email profile',
+      state,
+      code_challenge: codeChallenge,
+      code_challenge_method: 'S256',
+    });
+  }
+
+  profileFromCode(code: string, redirectUri: string, codeVerifier: string): Promise<SocialProfile> {
+    return this.profile({ code, redirect_uri: redirectUri, code_verifier: codeVerifier });
   }
 
   private async fromIdToken(token: string): Promise<SocialProfile> {

@@ -5,7 +5,7 @@ import { socialConfig } from '../../../config/social.config.js';
 import { OAuthTokenInvalidError } from '../../../common/errors/app-error.js';
 import { JwksVerifier } from './jwks-verifier.js';
 import { ProviderHttp } from './provider-http.js';
-import type { SocialCredentials, SocialProfile, SocialProvider } from './social-provider.js';
+import { withQuery, type AuthorizeParams, type SocialCredentials, type SocialProfile, type SocialProvider } from './social-provider.js';
 
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -37,6 +37,27 @@ export class MicrosoftProvider implements SocialProvider {
     if (credentials.id_token) return this.fromIdToken(credentials.id_token);
     if (credentials.access_token) return this.fromGraphToken(credentials.access_token);
     throw new OAuthTokenInvalidError();
+  }
+
+  authorizeUrl({ state, codeChallenge, redirectUri }: AuthorizeParams): string {
+    const { loginUrl, tenant, appId } = this.config.microsoft;
+    return withQuery(`${loginUrl}/${tenant}/oauth2/v2.0/authorize`, {
+      client_id: appId!,
+      response_type: 'code',
+      redirect_uri: redirectUri,
+      scope: 'openid profile email User.Read',
+      state,
+      code_challenge: codeChallenge,
+      code_challenge_method: 'S256',
+    });
+  }
+
+  async profileFromCode(code: string, redirectUri: string, codeVerifier: string): Promise<SocialProfile> {
+    const { loginUrl, tenant, appId, appSecret } = this.config.microsoft;
+    const body = new URLSearchParams({ client_id: appId!, client_secret: appSecret ?? '', grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier });
+    const tokens = await this.http.json<{ id_token?: string }>(`${loginUrl}/${tenant}/oauth2/v2.0/token`, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    if (!tokens.id_token) throw new OAuthTokenInvalidError();
+    return this.fromIdToken(tokens.id_token);
   }
 
   private allowedTenant(tid: unknown): tid is string {

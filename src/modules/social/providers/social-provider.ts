@@ -21,9 +21,25 @@ export interface SocialCredentials {
   code_verifier?: string;
 }
 
+export interface AuthorizeParams {
+  state: string;
+  codeChallenge: string;
+  redirectUri: string;
+}
+
 export interface SocialProvider {
   readonly name: ProviderName;
   readonly configured: boolean;
   /** Verifies the credentials with the provider; throws OAuthTokenInvalidError when it refuses them. */
   profile(credentials: SocialCredentials): Promise<SocialProfile>;
+  /** The provider's authorization URL for the browser redirect flow (authorization code + PKCE S256). */
+  authorizeUrl(params: AuthorizeParams): string;
+  /** The profile behind an authorization code from the redirect flow. */
+  profileFromCode(code: string, redirectUri: string, codeVerifier: string): Promise<SocialProfile>;
+}
+
+export function withQuery(base: string, params: Record<string, string>): string {
+  const url = new URL(base);
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  return url.toString();
 }
