@@ -7,6 +7,7 @@ import fastifyHelmet from '@fastify/helmet';
 import { AppModule } from './app.module.js';
 import { loadCookieConfig } from './config/cookie.config.js';
 import { loadAppConfig } from './config/app.config.js';
+import { validateConfig } from './config/validate.js';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
 import { installHttpHooks, requestId } from './common/http/fastify-hooks.js';
 import { createLogger, PinoLoggerService } from './common/logging/logger.js';
@@ -29,6 +30,7 @@ export interface CreateAppOptions {
 
 /** Builds the configured, initialised application without listening; main.ts and the tests share it. */
 export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  validateConfig();
   const config = loadAppConfig();
   const logger = createLogger(config, options.logDestination);
   const adapter = new FastifyAdapter({

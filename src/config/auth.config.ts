@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { registerAs } from '@nestjs/config';
 import { ConfigError, int, oneOf, str, type Env } from './env.js';
 
@@ -9,6 +9,24 @@ export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 /** RFC 8725 §3.5 / SECURITY.md 12: an HMAC key must carry at least 256 bits. */
 const MIN_SECRET_BYTES = 32;
 const PLACEHOLDER = /change-?me|placeholder|your[-_]?secret|^secret$/i;
+
+/** A key that cannot sign with the configured algorithm would otherwise only fail at the first login. */
+function assertKeyFits(algorithm: JwtAlgorithm, pem: string): void {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(pem);
+  } catch {
+    throw new ConfigError('JWT_PRIVATE_KEY', 'is not a readable PEM private key');
+  }
+  const fits =
+    algorithm === 'ES256'
+      ? key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1'
+      : key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048;
+  if (!fits) {
+    const wanted = algorithm === 'ES256' ? 'an EC P-256 key' : 'an RSA key of at least 2048 bits';
+    throw new ConfigError('JWT_PRIVATE_KEY', `must be ${wanted} for ${algorithm}`);
+  }
+}
 
 export function loadAuthConfig(env: Env = process.env) {
   const production = env.NODE_ENV === 'production';
@@ -30,8 +48,11 @@ export function loadAuthConfig(env: Env = process.env) {
     if (production && PLACEHOLDER.test(secret)) {
       throw new ConfigError('JWT_SECRET', 'still holds a placeholder value; generate one with `openssl rand -base64 48`');
     }
-  } else if (privateKey === undefined || !privateKey.includes('PRIVATE KEY')) {
-    throw new ConfigError('JWT_PRIVATE_KEY', `must hold a PEM private key when JWT_ALGORITHM is ${algorithm}`);
+  } else {
+    if (privateKey === undefined || !privateKey.includes('PRIVATE KEY')) {
+      throw new ConfigError('JWT_PRIVATE_KEY', `must hold a PEM private key when JWT_ALGORITHM is ${algorithm}`);
+    }
+    assertKeyFits(algorithm, privateKey);
   }
 
   return {

@@ -3,25 +3,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { JWK } from 'jose';
 import { authConfig, type JwtAlgorithm } from '../../config/auth.config.js';
-import { ConfigError } from '../../config/env.js';
 
 /**
  * The signing and verification keys. Secrets are KeyObjects, never strings: jsonwebtoken then
  * skips re-parsing the key on every verify (about 10 µs instead of 0.5 ms), and refuses to use
  * a public key as an HMAC secret (the RS256→HS256 confusion attack, RFC 8725 §2.1).
  */
-/** A key that cannot sign with the configured algorithm would only fail at the first login. */
-function assertKeyFits(algorithm: JwtAlgorithm, key: KeyObject): void {
-  const fits =
-    algorithm === 'ES256'
-      ? key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1'
-      : key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048;
-  if (!fits) {
-    const wanted = algorithm === 'ES256' ? 'an EC P-256 key' : 'an RSA key of at least 2048 bits';
-    throw new ConfigError('JWT_PRIVATE_KEY', `must be ${wanted} for ${algorithm}`);
-  }
-}
-
 @Injectable()
 export class TokenKeysService {
   readonly algorithm: JwtAlgorithm;
@@ -41,12 +28,8 @@ export class TokenKeysService {
       this.verifyKey = this.signingKey;
       this.kid = createHash('sha256').update(config.secret!).digest('base64url').slice(0, 16);
     } else {
-      try {
-        this.signingKey = createPrivateKey(config.privateKeyPem!);
-      } catch {
-        throw new ConfigError('JWT_PRIVATE_KEY', 'is not a readable PEM private key');
-      }
-      assertKeyFits(config.algorithm, this.signingKey);
+      // loadAuthConfig has already checked that the key parses and fits the algorithm.
+      this.signingKey = createPrivateKey(config.privateKeyPem!);
       this.verifyKey = createPublicKey(this.signingKey);
       const jwk = this.verifyKey.export({ format: 'jwk' }) as JWK;
       const members = jwk.kty === 'RSA' ? { e: jwk.e, kty: jwk.kty, n: jwk.n } : jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x };
