@@ -289,6 +289,37 @@ describe('social sign-in by browser redirect', () => {
     expect(landing.searchParams.get('error')).toBe('oauth_token_invalid');
   });
 
+  it.each([
+    ['github', async (code: string, challenge: string, email: string) => {
+      fake.githubCodes.set(code, { id: Date.now(), name: 'Redirect User', emails: [{ email, primary: true, verified: true }] });
+      fake.codeChallenges.set(code, challenge);
+    }],
+    ['microsoft', async (code: string, challenge: string, email: string) => {
+      fake.microsoftCodes.set(code, await fake.microsoftIdToken({ tid: randomUUID(), oid: randomUUID(), email }));
+      fake.codeChallenges.set(code, challenge);
+    }],
+    ['facebook', async (code: string, challenge: string, email: string) => {
+      const token = `fb-redirect-${randomUUID()}`;
+      fake.facebookTokens.set(token, { app_id: FACEBOOK_APP_ID, is_valid: true, user: { id: String(Date.now()), email } });
+      fake.facebookCodes.set(code, token);
+      fake.codeChallenges.set(code, challenge);
+    }],
+  ])('runs the same redirect flow for %s', async (provider, consent) => {
+    const email = uniqueEmail(provider);
+    const start = await t.http.get(`/api/auth/${provider}/redirect/?next=/home`);
+    expect(start.status).toBe(302);
+    const authorize = new URL(start.headers.location);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    const code = `code-${randomUUID()}`;
+    await consent(code, authorize.searchParams.get('code_challenge')!, email);
+    const back = await t.http.get(`/api/auth/${provider}/callback/?code=${code}&state=${encodeURIComponent(authorize.searchParams.get('state')!)}`);
+    const landing = new URL(back.headers.location);
+    expect(`${landing.origin}${landing.pathname}`).toBe(`${FRONTEND}/home`);
+    const exchanged = await t.http.post('/api/auth/exchange/').send({ code: landing.searchParams.get('code') });
+    expect(exchanged.status).toBe(200);
+    expect(exchanged.body.user.email).toBe(email);
+  });
+
   it('never redirects off the frontend (no open redirect through next)', async () => {
     for (const next of ['https://evil.example/steal', '//evil.example/steal', '/\\evil.example']) {
       const { landing } = await roundTrip(next, consentAs(uniqueEmail()));

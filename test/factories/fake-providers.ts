@@ -35,6 +35,9 @@ export class FakeProviders {
   readonly graphUsers = new Map<string, { id: string; mail: string | null; givenName: string; surname: string }>();
   readonly facebookTokens = new Map<string, { app_id: string; is_valid: boolean; user: { id: string; email?: string; first_name?: string; last_name?: string } }>();
   readonly githubCodes = new Map<string, { id: number; name: string; emails: { email: string; primary: boolean; verified: boolean }[] }>();
+  /** Authorization codes of the Microsoft and Facebook redirect flows: code → ID token / access token. */
+  readonly microsoftCodes = new Map<string, string>();
+  readonly facebookCodes = new Map<string, string>();
   jwksFetches = 0;
   delayMs = 0;
   private server?: Server;
@@ -118,6 +121,12 @@ export class FakeProviders {
     return token;
   }
 
+  /** PKCE (RFC 7636 S256): when a challenge was recorded for the code, the verifier must match it. */
+  private pkceOk(code: string, verifier: string | null): boolean {
+    const challenge = this.codeChallenges.get(code);
+    return !challenge || createHash('sha256').update(verifier ?? '').digest('base64url') === challenge;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const url = new URL(req.url ?? '/', this.base);
@@ -147,10 +156,22 @@ export class FakeProviders {
     if (path === '/google/token' && req.method === 'POST') {
       const idToken = this.googleCodes.get(body.get('code') ?? '');
       if (!idToken || body.get('client_id') !== GOOGLE_CLIENT_ID || !body.get('redirect_uri')) return send(400, { error: 'invalid_grant' });
-      const challenge = this.codeChallenges.get(body.get('code')!);
-      if (challenge && createHash('sha256').update(body.get('code_verifier') ?? '').digest('base64url') !== challenge) return send(400, { error: 'invalid_grant' });
+      if (!this.pkceOk(body.get('code')!, body.get('code_verifier'))) return send(400, { error: 'invalid_grant' });
       this.googleCodes.delete(body.get('code')!);
       return send(200, { id_token: idToken, access_token: 'unused', token_type: 'Bearer' });
+    }
+    if (/^\/ms\/[^/]+\/oauth2\/v2\.0\/token$/.test(path) && req.method === 'POST') {
+      const idToken = this.microsoftCodes.get(body.get('code') ?? '');
+      if (!idToken || body.get('client_id') !== MICROSOFT_APP_ID || !this.pkceOk(body.get('code')!, body.get('code_verifier'))) return send(400, { error: 'invalid_grant' });
+      this.microsoftCodes.delete(body.get('code')!);
+      return send(200, { id_token: idToken, token_type: 'Bearer' });
+    }
+    if (path === '/fb/oauth/access_token') {
+      const code = url.searchParams.get('code') ?? '';
+      const token = this.facebookCodes.get(code);
+      if (!token || url.searchParams.get('client_secret') !== FACEBOOK_APP_SECRET || !this.pkceOk(code, url.searchParams.get('code_verifier'))) return send(400, { error: { message: 'invalid code' } });
+      this.facebookCodes.delete(code);
+      return send(200, { access_token: token, token_type: 'bearer' });
     }
     if (/^\/ms\/[^/]+\/discovery\/v2\.0\/keys$/.test(path)) return send(200, { keys: this.microsoftKeys.map((k) => k.jwk) });
     if (path === '/graph/me') {
@@ -171,7 +192,7 @@ export class FakeProviders {
     }
     if (path === '/gh/login/oauth/access_token' && req.method === 'POST') {
       const code = body.get('code') ?? '';
-      if (!this.githubCodes.has(code) || body.get('client_id') !== GITHUB_CLIENT_ID) return send(200, { error: 'bad_verification_code' });
+      if (!this.githubCodes.has(code) || body.get('client_id') !== GITHUB_CLIENT_ID || !this.pkceOk(code, body.get('code_verifier'))) return send(200, { error: 'bad_verification_code' });
       return send(200, { access_token: `gh-token-${code}`, token_type: 'bearer' });
     }
     const gh = this.githubCodes.get(bearer.replace(/^gh-token-/, ''));
