@@ -1,12 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { sha256Hex as sha256 } from '../../common/crypto.js';
 import type { User } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { AccountToken, AccountTokenPurpose } from './account-token.entity.js';
 import { AccountTokensRepository } from './account-tokens.repository.js';
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /**
  * Verification keys and reset tokens (SECURITY.md 18): 256 random bits, only their hash

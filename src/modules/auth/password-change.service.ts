@@ -12,7 +12,7 @@ import { SessionsService } from '../tokens/sessions.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { UsersService } from '../users/users.service.js';
 import { AccountTokensService } from './account-tokens.service.js';
-import { checkPassword } from './password-policy.js';
+import { checkNewPassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
 
 @Injectable()
@@ -39,8 +39,7 @@ export class PasswordChangeService {
         errors.old_password = ['Your old password was entered incorrectly. Please enter it again.'];
       }
     }
-    const problems = checkPassword(password, { email: user.email, first_name: user.firstName, last_name: user.lastName });
-    if (password !== confirmation) problems.unshift('The two password fields didn’t match.');
+    const problems = checkNewPassword(password, confirmation, { email: user.email, first_name: user.firstName, last_name: user.lastName });
     if (problems.length) errors.new_password2 = problems;
     if (Object.keys(errors).length) throw new ValidationFailedError(errors);
 

@@ -49,6 +49,16 @@ export function checkPassword(password: string, context: PasswordContext): strin
   return problems;
 }
 
+/**
+ * The checks of a password change or reset (Django's SetPasswordForm): the two entries must
+ * match, and the new password must pass the policy for this user.
+ */
+export function checkNewPassword(password: string, confirmation: string, context: PasswordContext): string[] {
+  const problems = checkPassword(password, context);
+  if (password !== confirmation) problems.unshift('The two password fields didn’t match.');
+  return problems;
+}
+
 /** Label of the first attribute the password is too similar to (Django's UserAttributeSimilarityValidator). */
 function findSimilarAttribute(password: string, context: PasswordContext): string | undefined {
   const pwd = [...password.toLowerCase()];

@@ -12,7 +12,7 @@ import { normalizeEmail } from '../users/email.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AccountTokensService } from './account-tokens.service.js';
 import { EmailVerificationService } from './email-verification.service.js';
-import { checkPassword } from './password-policy.js';
+import { checkNewPassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
 
 /** A bad uid and a bad token answer alike, so neither can be probed on its own (SECURITY.md 18). */
@@ -65,8 +65,7 @@ export class PasswordResetService {
     const found = userId ? await this.tokens.check(token, 'password_reset', userId) : null;
     if (!found) throw INVALID_LINK();
     const { user } = found;
-    const problems = checkPassword(password, { email: user.email, first_name: user.firstName, last_name: user.lastName });
-    if (password !== confirmation) problems.unshift('The two password fields didn’t match.');
+    const problems = checkNewPassword(password, confirmation, { email: user.email, first_name: user.firstName, last_name: user.lastName });
     if (problems.length) throw new ValidationFailedError({ new_password2: problems });
 
     const passwordHash = await this.passwords.hash(password);

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
 import { appConfig } from '../../config/app.config.js';
+import { frontendUrl } from '../../common/http/frontend-url.js';
 import { mailConfig } from '../../config/mail.config.js';
 import { renderMail, type MailTemplate } from './mail-templates.js';
 import { OutboxMail } from './outbox-mail.entity.js';
@@ -32,8 +33,6 @@ export class MailService {
 
   /** A link into the frontend; never built from the request's Host header (SECURITY.md 19). */
   frontendLink(path: string, params: Record<string, string>): string {
-    const url = new URL(this.app.frontendBaseUrl.replace(/\/$/, '') + path);
-    for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-    return url.toString();
+    return frontendUrl(this.app.frontendBaseUrl, path, params);
   }
 }

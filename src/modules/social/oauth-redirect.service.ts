@@ -4,6 +4,8 @@ import type { ConfigType } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import { appConfig } from '../../config/app.config.js';
 import { socialConfig } from '../../config/social.config.js';
+import { sha256Hex as sha256 } from '../../common/crypto.js';
+import { frontendUrl } from '../../common/http/frontend-url.js';
 import { AppError, TokenNotValidError, ValidationFailedError } from '../../common/errors/app-error.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import type { SignedIn } from '../auth/auth.service.js';
@@ -12,7 +14,6 @@ import { UsersRepository } from '../users/users.repository.js';
 import { OauthFlow } from './oauth-flow.entity.js';
 import { SocialService } from './social.service.js';
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const random = () => randomBytes(32).toString('base64url');
 const FLOW_MS = 10 * 60 * 1000;
 const EXCHANGE_MS = 60 * 1000;
@@ -44,9 +45,7 @@ export class OauthRedirectService {
   }
 
   private frontend(path: string, params: Record<string, string>): string {
-    const url = new URL(this.app.frontendBaseUrl.replace(/\/$/, '') + path);
-    for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-    return url.toString();
+    return frontendUrl(this.app.frontendBaseUrl, path, params);
   }
 
   async start(providerName: string, next: unknown): Promise<string> {

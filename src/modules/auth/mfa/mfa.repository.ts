@@ -1,11 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { sha256Hex as hashCode } from '../../../common/crypto.js';
 import { MfaChallenge } from './mfa-challenge.entity.js';
 import { MfaTotp } from './mfa-totp.entity.js';
 import { RecoveryCode } from './recovery-code.entity.js';
 
-export const hashCode = (code: string) => createHash('sha256').update(code).digest('hex');
 
 @Injectable()
 export class MfaRepository {
