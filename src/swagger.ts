@@ -1,5 +1,22 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { loadSocialConfig, type SocialConfig } from './config/social.config.js';
+
+/** Providers without credentials answer 404 provider_not_configured; the document says which. */
+function markUnconfiguredProviders(document: OpenAPIObject, social: SocialConfig): void {
+  const configured: Record<string, boolean> = {
+    google: Boolean(social.google.clientId),
+    facebook: Boolean(social.facebook.appId && social.facebook.appSecret),
+    microsoft: Boolean(social.microsoft.appId),
+    github: Boolean(social.github.clientId && social.github.clientSecret),
+  };
+  for (const [provider, ok] of Object.entries(configured)) {
+    const operation = document.paths[`/api/auth/${provider}`]?.post;
+    if (!operation || ok) continue;
+    operation.summary = `${operation.summary} (not configured on this server)`;
+    operation.description = `**Not configured on this server: answers 404 provider_not_configured.** ${operation.description ?? ''}`;
+  }
+}
 
 /** Swagger UI at /api/docs/ from swagger-ui-dist in node_modules (no CDN); the document at /api/docs-json. */
 export function setupSwagger(app: INestApplication): void {
@@ -15,6 +32,7 @@ export function setupSwagger(app: INestApplication): void {
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'Login only: email and password' })
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  markUnconfiguredProviders(document, loadSocialConfig());
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/docs-json',
     yamlDocumentUrl: 'api/docs-yaml',

@@ -67,6 +67,8 @@ describe('service endpoints', () => {
     expect(Object.keys(doc.components.schemas[signupBody].properties)).toEqual(
       expect.arrayContaining(['email', 'password', 'password_confirm', 'first_name', 'last_name', 'phone']),
     );
+    expect(doc.paths['/api/auth/google'].post.summary).toMatch(/not configured on this server/);
+    expect(doc.paths['/api/auth/facebook'].post.responses['404']).toBeDefined();
     const login401 = doc.paths['/api/login'].post.responses['401'].content['application/json'].examples;
     expect(JSON.stringify(login401)).toContain('Invalid email or password.');
   });

@@ -195,6 +195,11 @@ describe('social sign-in against fake providers on loopback', () => {
     });
   });
 
+  it('documents configured providers without the "not configured" mark', async () => {
+    const doc = (await t.http.get('/api/docs-json')).body;
+    expect(doc.paths['/api/auth/google'].post.summary).not.toMatch(/not configured/);
+  });
+
   it('answers 503 within the timeout when a provider is slow', async () => {
     fake.delayMs = 3000;
     try {
