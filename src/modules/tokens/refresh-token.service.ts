@@ -72,8 +72,7 @@ export class RefreshTokenService {
     const claims = this.verifier.verify(token, ['access', 'refresh']);
     if (await this.revocation.isRevoked(claims.sid)) throw new TokenNotValidError();
     if (claims.token_type === 'refresh') {
-      const outstanding = await this.sessions.findTokenByJti(claims.jti);
-      if (!outstanding || (await this.sessions.isSpent(outstanding.id))) throw new TokenNotValidError();
+      if (await this.sessions.isSpentOrUnknown(claims.jti)) throw new TokenNotValidError();
     }
   }
 }

@@ -53,12 +53,13 @@ export class SessionsRepository {
     await em.update(Session, { id: sessionId }, { lastUsedAt, expiresAt });
   }
 
-  async findTokenByJti(jti: string): Promise<OutstandingToken | null> {
-    return this.dataSource.manager.findOne(OutstandingToken, { where: { jti } });
-  }
-
-  async isSpent(tokenId: string): Promise<boolean> {
-    return this.dataSource.manager.exists(BlacklistedToken, { where: { tokenId } });
+  /** True when no refresh token with this jti was issued, or it was already spent (blacklisted). */
+  async isSpentOrUnknown(jti: string): Promise<boolean> {
+    const [row] = (await this.dataSource.query(
+      `SELECT b.id AS spent FROM outstanding_tokens o LEFT JOIN blacklisted_tokens b ON b.token_id = o.id WHERE o.jti = $1`,
+      [jti],
+    )) as { spent: string | null }[];
+    return !row || row.spent !== null;
   }
 
   async listActive(userId: string): Promise<Session[]> {

@@ -78,7 +78,7 @@ export class SessionsService {
       if (principal && claims.sub !== principal.userId) throw new TokenNotValidError();
       // A spent refresh token no longer speaks for a live session: it could be a leaked old copy.
       // Against an ended session it is harmless, and logging out again stays idempotent.
-      if (!(await this.revocation.isRevoked(claims.sid)) && (await this.isSpentOrUnknown(claims.jti))) throw new TokenNotValidError();
+      if (!(await this.revocation.isRevoked(claims.sid)) && (await this.sessions.isSpentOrUnknown(claims.jti))) throw new TokenNotValidError();
       userId = claims.sub;
       sessionId = claims.sid;
     }
@@ -86,11 +86,6 @@ export class SessionsService {
     if (all) await this.endAllForUser(userId, 'logout_all');
     else await this.end([sessionId], 'logout');
     await this.events.record(all ? 'logout_all' : 'logout', userId, client, sessionId);
-  }
-
-  private async isSpentOrUnknown(jti: string): Promise<boolean> {
-    const token = await this.sessions.findTokenByJti(jti);
-    return !token || (await this.sessions.isSpent(token.id));
   }
 
   async end(sessionIds: string[], reason: RevokeReason): Promise<void> {
