@@ -4,7 +4,7 @@ import { PASSWORD, signup, uniqueEmail } from './factories/users.js';
 import { trimPooledAbove, welch } from './factories/welch.js';
 import { compareInterleaved, describeComparison, distinctAnswers, INVALID_LOGIN, PAIRS, T_LIMIT } from './factories/timing.js';
 
-// Reset and resend timing (SECURITY.md 17) is measured in test/servers/enumeration-timing-mail.e2e-spec.ts.
+// Reset and resend timing (SECURITY.md 17) is measured in enumeration-timing-mail.e2e-spec.ts.
 
 describe('Welch t statistic (test helper)', () => {
   it('matches a hand-computed value', () => {
