@@ -67,6 +67,8 @@ export function loadAuthConfig(env: Env = process.env) {
     refreshReuseGraceSeconds: int(env, 'REFRESH_REUSE_GRACE_SECONDS', 5, 0, 60),
     argon2MemoryKib: int(env, 'ARGON2_MEMORY_KIB', 19456, 19456, 1024 * 1024),
     argon2TimeCost: int(env, 'ARGON2_TIME_COST', 2, 2, 20),
+    /** Nice value of the thread-pool threads that hash (Linux); 0 leaves them at the event loop's priority. */
+    argon2ThreadNice: int(env, 'ARGON2_THREAD_NICE', 10, 0, 19),
   };
 }
 

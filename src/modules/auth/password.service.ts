@@ -3,22 +3,28 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import * as argon2 from 'argon2';
 import { authConfig } from '../../config/auth.config.js';
+import { lowerThreadPoolPriority } from '../../common/threadpool.js';
 
 /**
  * argon2id at no less than the OWASP minimum (m=19456 KiB, t=2, p=1). Hashing runs on libuv's
- * thread pool, off the event loop.
+ * thread pool, off the event loop, at a lower CPU priority (ARGON2_THREAD_NICE) so that a login
+ * flood cannot starve the event loop.
  */
 @Injectable()
 export class PasswordService implements OnModuleInit {
   private readonly options: { type: typeof argon2.argon2id; memoryCost: number; timeCost: number; parallelism: number };
   private dummyHash = '';
+  private readonly threadNice: number;
 
   constructor(@Inject(authConfig.KEY) config: ConfigType<typeof authConfig>) {
+    this.threadNice = config.argon2ThreadNice;
     this.options = { type: argon2.argon2id, memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost, parallelism: 1 };
   }
 
   async onModuleInit(): Promise<void> {
+    // The first hash starts the thread pool, so its threads exist by now.
     this.dummyHash = await this.hash(randomBytes(24).toString('base64'));
+    lowerThreadPoolPriority(this.threadNice);
   }
 
   hash(password: string): Promise<string> {
