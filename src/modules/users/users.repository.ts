@@ -22,8 +22,21 @@ function rethrowUnique(error: unknown): never {
 export class UsersRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  findById(id: string, em: EntityManager = this.dataSource.manager): Promise<User | null> {
-    return em.findOne(User, { where: { id } });
+  private selectById?: string;
+
+  /**
+   * Every authenticated request loads its user, so this one lookup skips TypeORM's query
+   * builder (over a third of the CPU of GET /api/me/ in a profile): the statement is built once
+   * from the entity metadata, each column under its property name, and run as plain SQL.
+   */
+  async findById(id: string, em: EntityManager = this.dataSource.manager): Promise<User | null> {
+    if (!this.selectById) {
+      const meta = this.dataSource.getMetadata(User);
+      const columns = meta.columns.map((column) => `"${column.databaseName}" AS "${column.propertyName}"`).join(', ');
+      this.selectById = `SELECT ${columns} FROM "${meta.tableName}" WHERE "id" = $1`;
+    }
+    const rows: Record<string, unknown>[] = await em.query(this.selectById, [id]);
+    return rows.length ? Object.assign(new User(), rows[0]) : null;
   }
 
   findByEmail(email: string): Promise<User | null> {
