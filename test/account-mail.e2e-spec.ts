@@ -161,6 +161,20 @@ describe('password reset', () => {
   const confirm = (body: Record<string, string>) =>
     t.http.post('/api/auth/password/reset/confirm/').send({ new_password1: NEW_PASSWORD, new_password2: NEW_PASSWORD, ...body });
 
+  it('refuses a mailed reset token as an access token, at refresh and at verify (SECURITY.md 8)', async () => {
+    const { email } = await signup(t.http);
+    await t.http.post('/api/auth/password/reset/').send({ email });
+    const { token } = await resetLink(email);
+    const notValid = { detail: 'Given token not valid for any token type', code: 'token_not_valid' };
+    const asAccess = await t.http.get('/api/me/').set(...bearer(token));
+    expect([asAccess.status, asAccess.body]).toEqual([401, notValid]);
+    const asRefresh = await t.http.post('/api/token/refresh/').send({ refresh: token });
+    expect([asRefresh.status, asRefresh.body]).toEqual([401, notValid]);
+    expect((await t.http.post('/api/token/verify/').send({ token })).status).toBe(401);
+    // The token itself was not spent by those attempts.
+    expect((await t.http.post('/api/auth/password/reset/').send({ email })).status).toBe(200);
+  });
+
   it('mails a link to the configured frontend (never the Host header) that resets the password and ends every session', async () => {
     const { email, access, refresh } = await signup(t.http);
     const other = await login(t.http, email);

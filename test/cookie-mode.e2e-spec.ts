@@ -47,6 +47,8 @@ describe('cookie mode (AUTH_COOKIE=true)', () => {
     expect(jar.access_token.attributes).toMatch(/SameSite=Lax/);
     expect(jar.access_token.attributes).toMatch(/Path=\//);
     expect(jar.refresh_token.attributes).toMatch(/HttpOnly/);
+    expect(jar.refresh_token.attributes).toMatch(/Secure/);
+    expect(jar.refresh_token.attributes).toMatch(/SameSite=Lax/);
     expect(jar.refresh_token.attributes).toMatch(/Path=\/api\/token\/refresh/);
     expect(jar.csrftoken.attributes).not.toMatch(/HttpOnly/);
     expect(jar.csrftoken.value.length).toBeGreaterThanOrEqual(40);
@@ -80,7 +82,9 @@ describe('cookie mode (AUTH_COOKIE=true)', () => {
     expect(noCsrf.status).toBe(403);
     const refreshed = await t.http.post('/api/token/refresh/').set('Cookie', header(jar)).set('X-CSRFToken', jar.csrftoken.value);
     expect(refreshed.status).toBe(200);
+    expect(refreshed.headers['cache-control']).toBe('no-store');
     expect(refreshed.body.access).toBeUndefined();
+    expect(JSON.stringify(refreshed.body)).not.toMatch(/eyJ/);
     const next = cookiesOf(refreshed);
     expect(next.refresh_token.value).not.toBe(jar.refresh_token.value);
     const replay = await t.http.post('/api/token/refresh/').set('Cookie', header(jar)).set('X-CSRFToken', jar.csrftoken.value);

@@ -93,6 +93,16 @@ describe('TOTP multi-factor authentication', () => {
     expect((await t.http.post('/api/auth/login/mfa/').send({ mfa_token: ticket, code: code(secret, 1) })).status).toBe(200);
   });
 
+  it('accepts a code one step behind as well as ahead, and refuses two steps either way', async () => {
+    const { email, secret, userId } = await enrolled();
+    // The confirm call spent the current step; forget it, as for an enrolment made long ago.
+    await t.db.query('UPDATE mfa_totp SET last_used_step = 0 WHERE user_id = $1', [userId]);
+    const ticket = (await passwordStep(email)).body.mfa_token;
+    expect((await t.http.post('/api/auth/login/mfa/').send({ mfa_token: ticket, code: code(secret, -2) })).status).toBe(400);
+    expect((await t.http.post('/api/auth/login/mfa/').send({ mfa_token: ticket, code: code(secret, 2) })).status).toBe(400);
+    expect((await t.http.post('/api/auth/login/mfa/').send({ mfa_token: ticket, code: code(secret, -1) })).status).toBe(200);
+  });
+
   it('accepts each recovery code once', async () => {
     const { email, recoveryCodes } = await enrolled();
     const first = await t.http.post('/api/auth/login/mfa/').send({ mfa_token: (await passwordStep(email)).body.mfa_token, code: recoveryCodes[0] });
@@ -126,6 +136,17 @@ describe('TOTP multi-factor authentication', () => {
     expect(off.status).toBe(200);
     expect(off.body).toEqual({ detail: 'MFA disabled.' });
     expect((await passwordStep(email)).body.access).toEqual(expect.any(String));
+  });
+
+  it('turns MFA off with a current TOTP code, then logs in with the password alone (SECURITY.md 20)', async () => {
+    const { email, access, secret } = await enrolled();
+    expect((await t.http.post('/api/auth/mfa/totp/disable/').set(...bearer(access)).send({ code: '000000' })).status).toBe(400);
+    const off = await t.http.post('/api/auth/mfa/totp/disable/').set(...bearer(access)).send({ code: code(secret, 1) });
+    expect(off.status).toBe(200);
+    expect(off.body).toEqual({ detail: 'MFA disabled.' });
+    const signedIn = await passwordStep(email);
+    expect(signedIn.body.access).toEqual(expect.any(String));
+    expect(signedIn.body.mfa_token).toBeUndefined();
   });
 
   it('replaces the recovery codes with a current code; the old ones stop working', async () => {
