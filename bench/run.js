@@ -114,7 +114,7 @@ async function withPeakRss(service, work) {
   }
 }
 
-function chart(results, ceiling) {
+function chart(results, ceiling, argon2PerSecond) {
   const width = 1000;
   const left = 470;
   const barHeight = 26;
@@ -125,7 +125,7 @@ function chart(results, ceiling) {
       const y = 40 + i * (barHeight + 10);
       const w = Math.max(1, r.requests_per_second * scale);
       const label = (r.suite && r.suite !== 'baseline' ? `${r.suite} · ` : '') + r.scenario;
-      return `<text x="8" y="${y + 17}" font-size="12">${label.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</text><rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" fill="#4a7bd0"/><text x="${(left + 5 + w).toFixed(1)}" y="${y + 17}" font-size="12">${r.requests_per_second} req/s</text>`;
+      return `<text x="8" y="${y + 17}" font-size="12">${label.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</text><rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" fill="#4a7bd0"/><text x="${(left + 5 + w).toFixed(1)}" y="${y + 17}" font-size="12">${r.requests_per_second} req/s${r.scenario.startsWith('POST /api/login/') ? ` (bare argon2: ${argon2PerSecond.toFixed(1)}/s)` : ''}</text>`;
     })
     .join('\n');
   const x = left + ceiling * scale;
@@ -327,7 +327,7 @@ async function main() {
   report.results = results;
   report.total_s = Math.round((Date.now() - started) / 1000);
   writeFileSync('bench/results.json', JSON.stringify(report, null, 2) + '\n');
-  writeFileSync('bench/results.svg', chart(results, ceiling.requests_per_second));
+  writeFileSync('bench/results.svg', chart(results, ceiling.requests_per_second, argon2PerSecond));
 
   console.table(results.map(({ suite, scenario, requests_per_second, p50_ms, p99_ms, unexpected_status, errors, rss_mb, ratio_to_ceiling }) => ({ suite, scenario, 'req/s': requests_per_second, p50_ms, p99_ms, unexpected_status, errors, rss_mb, ratio: ratio_to_ceiling })));
   console.log(`bare node:http ceiling: ${ceiling.requests_per_second} req/s; bare argon2id on ${CORES} cores: ${report.argon2_verifications_per_second} verifications/s`);

@@ -110,8 +110,12 @@ describe('POST /api/login/', () => {
     expect(Object.keys(response.body)).toEqual(['password']);
   });
 
-  it('refuses an operator object as the email with 400', async () => {
-    const response = await t.http.post('/api/login/').send({ email: { $ne: null }, password: PASSWORD });
+  it.each([
+    ['an operator object', { $ne: null }],
+    ['an array', ['a@example.com']],
+    ['a number', 42],
+  ])('refuses %s as the email with 400', async (_label, email) => {
+    const response = await t.http.post('/api/login/').send({ email, password: PASSWORD });
     expect(response.status).toBe(400);
     expect(response.body).toEqual({ email: ['Not a valid string.'] });
   });

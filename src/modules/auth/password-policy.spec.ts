@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { dictionary } from '@zxcvbn-ts/language-common';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, checkPassword, type PasswordContext } from './password-policy.js';
 
 const TOO_SHORT = 'This password is too short. It must contain at least 8 characters.';
@@ -52,6 +53,15 @@ describe('checkPassword', () => {
     expect(checkPassword('qwerty123', {})).toEqual([TOO_COMMON]);
     expect(checkPassword('Password123', {})).toEqual([TOO_COMMON]);
     expect(checkPassword('  TrustNo1  ', {})).toEqual([TOO_COMMON]);
+  });
+
+  it('knows far more than the top 10,000 common passwords (SECURITY.md 1)', () => {
+    const list = dictionary['passwords-common'];
+    expect(list.length).toBeGreaterThanOrEqual(10_000);
+    // Entries from past the 10,000th that the other rules would let through are refused as common.
+    const deep = list.slice(10_000).filter((entry) => [...entry].length >= 8 && !/^\d+$/.test(entry)).slice(0, 200);
+    expect(deep.length).toBe(200);
+    for (const entry of deep) expect(checkPassword(entry, {})).toEqual([TOO_COMMON]);
   });
 
   it('refuses a password that is entirely numeric', () => {
