@@ -5,7 +5,6 @@
 // two instances side by side. Writes bench/results.json and bench/results.svg.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as argon2 from 'argon2';
@@ -29,16 +28,33 @@ function row(name, result, rssMb, expectedStatus = '2xx') {
   return { scenario: name, requests_per_second: Math.round(result.requests.average), p50_ms: result.latency.p50, p99_ms: result.latency.p99, unexpected_status: unexpected, errors: result.errors + result.timeouts, rss_mb: rssMb };
 }
 
-async function bareHttp() {
+/**
+ * The ceiling: a bare node:http server answering a small JSON body, in its own process like the
+ * service, so that it does not share the load generator's event loop and core.
+ */
+const BARE_SERVER = `
   const body = JSON.stringify({ status: 'ok' });
-  const server = createServer((_req, res) => {
+  const server = require('node:http').createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(body);
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const result = await load({ url: `http://127.0.0.1:${server.address().port}/` });
-  await new Promise((resolve) => server.close(resolve));
-  return row('bare node:http (ceiling)', result, null);
+  server.listen(0, '127.0.0.1', () => process.send(server.address().port));
+`;
+
+async function bareHttp() {
+  const child = spawn(process.execPath, ['-e', BARE_SERVER], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
+  });
+  try {
+    const result = await load({ url: `http://127.0.0.1:${port}/` });
+    return row('bare node:http (ceiling)', result, null);
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
 }
 
 /** argon2id at the service's parameters on every core: the most logins per second this machine can do. */
