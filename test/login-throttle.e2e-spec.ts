@@ -47,6 +47,29 @@ describe('login throttling', () => {
     expect((await t.http.post('/api/login/').set('X-Forwarded-For', '198.51.100.8').send({ email, password: PASSWORD })).status).toBe(200);
   });
 
+  it('limits one account attacked from many addresses (per account, across IPs)', async () => {
+    t = await startApp({ TRUST_PROXY: '1', LOGIN_THROTTLE_ACCOUNT_FREE: '4', LOGIN_THROTTLE_MAX_DELAY_SECONDS: '600' });
+    const { email } = await signup(t.http);
+    // Five failures, each from its own address: no single address is over its allowance.
+    for (let i = 1; i <= 5; i++) expect((await fail(t, email, `198.51.100.${20 + i}`)).status).toBe(401);
+    const fresh = await t.http.post('/api/login/').set('X-Forwarded-For', '198.51.100.99').send({ email, password: PASSWORD });
+    expect(fresh.status).toBe(429);
+    expect(Number(fresh.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses a 1 MB password before checking it: 400, and no failure is counted (SECURITY.md 3)', async () => {
+    // A body limit large enough to let the password through to the application.
+    t = await startApp({ BODY_LIMIT: String(2 * 1024 * 1024), LOGIN_THROTTLE_ACCOUNT_IP_FREE: '1', LOGIN_THROTTLE_MAX_DELAY_SECONDS: '600' });
+    const { email } = await signup(t.http);
+    const huge = 'a'.repeat(1024 * 1024);
+    for (let i = 0; i < 3; i++) {
+      const response = await t.http.post('/api/login/').send({ email, password: huge });
+      expect([response.status, response.body]).toEqual([400, { password: ['Ensure this field has no more than 4096 characters.'] }]);
+    }
+    // Had any of them reached the password check, the account would now be throttled (one free failure).
+    expect((await t.http.post('/api/login/').send({ email, password: PASSWORD })).status).toBe(200);
+  });
+
   it('limits one IP across many accounts', async () => {
     t = await startApp({ LOGIN_THROTTLE_IP_FREE: '3', LOGIN_THROTTLE_MAX_DELAY_SECONDS: '600' });
     const { email } = await signup(t.http);

@@ -117,6 +117,17 @@ describe('social sign-in against fake providers on loopback', () => {
       expect((await t.http.post('/api/auth/microsoft/').send({ id_token: otherApp })).body).toEqual(INVALID);
     });
 
+    it('refuses an expired ID token and one whose signature was tampered with (SECURITY.md 22)', async () => {
+      const expired = await fake.microsoftIdToken({ tid: randomUUID(), oid: randomUUID(), email: uniqueEmail('ms'), name: 'Grace Hopper', exp: Math.floor(Date.now() / 1000) - 60 });
+      expect((await t.http.post('/api/auth/microsoft/').send({ id_token: expired })).body).toEqual(INVALID);
+      const genuine = await fake.microsoftIdToken({ tid: randomUUID(), oid: randomUUID(), email: uniqueEmail('ms'), name: 'Grace Hopper' });
+      const tampered = genuine.slice(0, -4) + (genuine.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+      const response = await t.http.post('/api/auth/microsoft/').send({ id_token: tampered });
+      expect([response.status, response.body]).toEqual([400, INVALID]);
+      // Control: the untouched token signs in.
+      expect((await t.http.post('/api/auth/microsoft/').send({ id_token: genuine })).status).toBe(201);
+    });
+
     it('signs in with a Graph access token issued to our app, through Graph /me', async () => {
       const tid = randomUUID();
       const oid = randomUUID();
