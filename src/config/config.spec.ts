@@ -58,6 +58,7 @@ describe('configuration', () => {
     ['PORT', { PORT: 'eighty' }],
     ['ACCESS_TOKEN_LIFETIME', { JWT_SECRET: strong, ACCESS_TOKEN_LIFETIME: '0' }],
     ['ARGON2_MEMORY_KIB', { JWT_SECRET: strong, ARGON2_MEMORY_KIB: '4096' }],
+    ['ARGON2_THREAD_NICE', { JWT_SECRET: strong, ARGON2_THREAD_NICE: '20' }],
     ['DATABASE_URL', { DATABASE_URL: 'mysql://localhost/db' }],
     ['NODE_ENV', { NODE_ENV: 'staging' }],
   ])('names %s when its value is bad', (variable, env) => {
