@@ -58,7 +58,7 @@ export class UsersRepository {
     } catch (error) {
       rethrowUnique(error);
     }
-    return (await em.findOne(User, { where: { id: user.id } }))!;
+    return (await this.findById(user.id, em))!;
   }
 
   async updateProfile(id: string, changes: ProfileChanges): Promise<void> {
