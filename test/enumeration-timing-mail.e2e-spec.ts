@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnInstance, type Instance } from './setup/spawn-instance.js';
 import { SmtpSink } from './setup/smtp-sink.js';
@@ -26,10 +25,6 @@ describe('reset and resend timing do not reveal whether an account exists (SECUR
     // per-address mail limit at its maximum so that every known-address request really sends a
     // mail (past the limit the service silently stops sending, which answers alike too).
     service = await spawnInstance({
-      DATA_DIR: 'memory://',
-      DB_MIGRATIONS_RUN: 'true',
-      REDIS_KEY_PREFIX: `test:${randomUUID()}:`,
-      PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
       SMTP_URL: sink.url,
       ACCOUNT_EMAIL_VERIFICATION: 'optional',
       ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR: '1000',

@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import request from 'supertest';
-import { TEST_JWT_SECRET } from './test-app.js';
+import { testEnv } from './test-app.js';
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -24,7 +24,7 @@ export async function spawnInstance(env: Record<string, string>): Promise<Instan
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', JWT_SECRET: TEST_JWT_SECRET, PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: { ...process.env, ...testEnv(), LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -11,6 +11,25 @@ import { LocalStrategy } from '../../src/modules/auth/strategies/local.strategy.
 /** A fixed 256-bit test secret, so two apps in one test can verify each other's tokens. */
 export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
 
+/**
+ * The settings every test app starts with, in this process or as its own (spawn-instance.ts);
+ * a test's own settings go on top.
+ */
+export function testEnv(): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    JWT_SECRET: TEST_JWT_SECRET,
+    DATA_DIR: 'memory://',
+    DB_MIGRATIONS_RUN: 'true',
+    SWAGGER_ENABLED: 'true',
+    // Each app gets its own Redis namespace, so counters and revocations of one test never leak into another.
+    REDIS_KEY_PREFIX: `test:${randomUUID()}:`,
+    // Every test request comes from 127.0.0.1; the per-IP budget has its own test (rate-limit.e2e-spec.ts).
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
+  };
+}
+
 export interface TestApp {
   app: NestFastifyApplication;
   http: ReturnType<typeof request>;
@@ -27,18 +46,7 @@ export interface TestApp {
 export async function startApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
   const saved = { ...process.env };
   const logs: string[] = [];
-  Object.assign(process.env, {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'info',
-    JWT_SECRET: TEST_JWT_SECRET,
-    DATA_DIR: 'memory://',
-    DB_MIGRATIONS_RUN: 'true',
-    SWAGGER_ENABLED: 'true',
-    // Each app gets its own Redis namespace, so counters and revocations of one test never leak into another.
-    REDIS_KEY_PREFIX: `test:${randomUUID()}:`,
-    // Every test request comes from 127.0.0.1; the per-IP budget has its own test (rate-limit.e2e-spec.ts).
-    PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
-  });
+  Object.assign(process.env, testEnv());
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
