@@ -1,31 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { DataSource } from 'typeorm';
 import { startApp, type TestApp } from './setup/test-app.js';
 import { linkIn, SmtpSink } from './setup/smtp-sink.js';
+import { dumpDatabase, spellings } from './factories/database-dump.js';
 import { signup } from './factories/users.js';
 
 const FRONTEND = 'https://app.example.test/portal';
 const NEW_PASSWORD = 'quiet-meadow-copper-77';
-
-/** Every row of every table, one JSON line each: what a stolen backup holds. */
-async function dumpDatabase(db: DataSource): Promise<string> {
-  const tables: { schema: string; name: string }[] = await db.query(
-    `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
-     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
-  );
-  const lines: string[] = [];
-  for (const table of tables) {
-    const rows: { line: string }[] = await db.query(`SELECT row_to_json(r)::text AS line FROM "${table.schema}"."${table.name}" r`);
-    lines.push(`-- ${table.schema}.${table.name}`, ...rows.map((row) => row.line));
-  }
-  return lines.join('\n');
-}
-
-/** The secret in every spelling a dump could hold it in. */
-function spellings(secret: string): string[] {
-  const bytes = Buffer.from(secret, 'base64url');
-  return [secret, bytes.toString('hex'), bytes.toString('base64'), bytes.toString('base64').replace(/=+$/, '')];
-}
 
 async function until(what: string, probe: () => Promise<boolean>, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
