@@ -9,9 +9,10 @@ import { compareInterleaved, describeComparison, distinctAnswers, PAIRS, RESEND_
  * The service runs as its own process (on the embedded PGlite by default, on PostgreSQL and
  * Redis when DATABASE_URL and REDIS_URL are set) and delivers to a real SMTP sink here.
  *
+ * Before answering, every request records the same outbox row, known address or not; the
+ * outbox worker then looks the address up and, for a known one, issues the token and delivers.
  * A client inside the service's own process would read each answer only once the service's
- * event loop is free, so it would count the work done after answering (the token, the outbox
- * row, the delivery of a known address) as part of that answer. A remote client cannot see
+ * event loop is free, so it would count that work done after answering as part of the answer. A remote client cannot see
  * that work in the answer; the shuffled order of compareInterleaved() spreads whatever delay it
  * leaves for later requests over both groups alike.
  */

@@ -15,6 +15,8 @@ export function loadMailConfig(env: Env = process.env) {
     /** After this many failed attempts a mail is given up on (kept in the outbox with its last error). */
     maxAttempts: int(env, 'MAIL_MAX_ATTEMPTS', 50, 1, 1000),
     smtpTimeoutMs: int(env, 'SMTP_TIMEOUT_MS', 10000, 100, 120000),
+    /** How long other instances leave a mail alone while one composes and sends it; also the wait before retrying a mail whose failure could not be recorded. */
+    leaseMs: int(env, 'MAIL_LEASE_MS', 60000, 1000, 3600000),
   };
 }
 

@@ -40,11 +40,11 @@ export class AccountLifecycleController {
   @Post('registration/resend-email')
   @RateLimited('resend-email')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Send the verification mail again', description: 'Same answer whether or not the address has an account; a few mails per address per hour at most.' })
+  @ApiOperation({ summary: 'Send the verification mail again', description: 'Same answer whether or not the address has an account: the request is recorded, and the address looked up, before any mail goes out; a few mails per address per hour at most. 503 when the request cannot be recorded.' })
   @ApiOkResponse({ type: DetailResponse, example: { detail: 'Verification e-mail sent.' } })
-  @ApiErrors(400, 429)
-  resendEmail(@Body() dto: EmailDto): DetailResponse {
-    this.verification.resend(dto.email);
+  @ApiErrors(400, 429, 503)
+  async resendEmail(@Body() dto: EmailDto): Promise<DetailResponse> {
+    await this.verification.resend(dto.email);
     return { detail: 'Verification e-mail sent.' };
   }
 
@@ -54,12 +54,12 @@ export class AccountLifecycleController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Mail a password reset link',
-    description: 'Same answer and timing whether or not the address has an account. The link is FRONTEND_BASE_URL + PASSWORD_RESET_CONFIRM_PATH?uid=..&token=..',
+    description: 'Same answer and timing whether or not the address has an account: the request is recorded, and the address looked up, before any mail goes out (503 when the request cannot be recorded). The link is FRONTEND_BASE_URL + PASSWORD_RESET_CONFIRM_PATH?uid=..&token=..',
   })
   @ApiOkResponse({ type: DetailResponse, example: { detail: 'Password reset e-mail has been sent.' } })
-  @ApiErrors(400, 429)
-  requestReset(@Body() dto: EmailDto): DetailResponse {
-    this.reset.request(dto.email);
+  @ApiErrors(400, 429, 503)
+  async requestReset(@Body() dto: EmailDto): Promise<DetailResponse> {
+    await this.reset.request(dto.email);
     return { detail: 'Password reset e-mail has been sent.' };
   }
 

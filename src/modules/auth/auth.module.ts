@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-import { BackgroundTasks } from '../../common/background-tasks.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
@@ -19,6 +18,8 @@ import { MfaController } from './mfa/mfa.controller.js';
 import { MfaRepository } from './mfa/mfa.repository.js';
 import { TotpService } from './mfa/totp.service.js';
 import { PasswordService } from './password.service.js';
+import { ResetMailComposer } from './reset-mail.composer.js';
+import { VerificationMailComposer } from './verification-mail.composer.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 
@@ -36,7 +37,8 @@ import { LocalStrategy } from './strategies/local.strategy.js';
     EmailVerificationService,
     PasswordResetService,
     PasswordChangeService,
-    BackgroundTasks,
+    ResetMailComposer,
+    VerificationMailComposer,
     MfaRepository,
     TotpService,
     MfaLoginService,

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DataSource, type EntityManager } from 'typeorm';
 import { accountConfig } from '../../config/account.config.js';
-import { BackgroundTasks } from '../../common/background-tasks.js';
 import { NotFoundError } from '../../common/errors/app-error.js';
 import { RateLimitStore } from '../../throttle/rate-limit.store.js';
 import type { ClientContext } from '../../common/http/client-context.js';
@@ -22,7 +21,6 @@ export class EmailVerificationService {
     private readonly tokens: AccountTokensService,
     private readonly mail: MailService,
     private readonly limits: RateLimitStore,
-    private readonly background: BackgroundTasks,
     private readonly events: SecurityEventsService,
     @Inject(accountConfig.KEY) private readonly config: ConfigType<typeof accountConfig>,
   ) {}
@@ -35,13 +33,12 @@ export class EmailVerificationService {
     return this.config.emailVerification === 'mandatory';
   }
 
-  /** Queues a verification mail in the caller's transaction; the caller flushes the mail after commit. */
+  /**
+   * Queues a verification mail in the caller's transaction; the caller flushes the mail after
+   * commit. The key is issued when the mail is sent (VerificationMailComposer), never stored.
+   */
   async queue(em: EntityManager, user: User): Promise<void> {
-    const key = await this.tokens.issue(em, user, 'verify_email', this.config.emailVerificationTimeout);
-    await this.mail.enqueue(em, user.email, 'verify_email', {
-      link: this.mail.frontendLink(this.config.emailConfirmPath, { key }),
-      expiresInMinutes: Math.round(this.config.emailVerificationTimeout / 60),
-    });
+    await this.mail.enqueue(em, user.email, 'verify_email', { userId: user.id });
   }
 
   async verify(key: unknown, client: ClientContext): Promise<void> {
@@ -59,16 +56,14 @@ export class EmailVerificationService {
     this.mail.flush();
   }
 
-  /** Answers at once whatever the address; the lookup and the mail happen afterwards. */
-  resend(email: string): void {
+  /**
+   * Records the request before answering, whatever the address (SECURITY.md 17); the worker
+   * mails a key if it belongs to an active, unverified account (VerificationMailComposer).
+   * 503 when it cannot be recorded.
+   */
+  async resend(email: string): Promise<void> {
     if (!this.enabled) return;
-    this.background.run('resend-verification', async () => {
-      const user = await this.users.findByEmail(normalizeEmail(email));
-      if (!user || !user.isActive || user.emailVerified) return;
-      if (!(await this.withinMailLimit('verify', user.email))) return;
-      await this.dataSource.transaction((em) => this.queue(em, user));
-      this.mail.flush();
-    });
+    await this.mail.request('verify_email', normalizeEmail(email));
   }
 
   /** At most ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR mails of one kind to one address. */

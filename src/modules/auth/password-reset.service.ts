@@ -1,8 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { accountConfig } from '../../config/account.config.js';
-import { BackgroundTasks } from '../../common/background-tasks.js';
 import { ValidationFailedError } from '../../common/errors/app-error.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
@@ -11,14 +8,13 @@ import { SessionsService } from '../tokens/sessions.service.js';
 import { normalizeEmail } from '../users/email.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AccountTokensService } from './account-tokens.service.js';
-import { EmailVerificationService } from './email-verification.service.js';
 import { checkNewPassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
 
 /** A bad uid and a bad token answer alike, so neither can be probed on its own (SECURITY.md 18). */
 const INVALID_LINK = () => ValidationFailedError.field('token', 'Invalid value');
 
-function encodeUid(userId: string): string {
+export function encodeUid(userId: string): string {
   return Buffer.from(userId, 'utf8').toString('base64url');
 }
 
@@ -37,27 +33,16 @@ export class PasswordResetService {
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
     private readonly mail: MailService,
-    private readonly verification: EmailVerificationService,
-    private readonly background: BackgroundTasks,
     private readonly events: SecurityEventsService,
-    @Inject(accountConfig.KEY) private readonly config: ConfigType<typeof accountConfig>,
   ) {}
 
-  /** Answers at once whatever the address: the lookup, the token and the mail happen afterwards. */
-  request(email: string): void {
-    this.background.run('password-reset', async () => {
-      const user = await this.users.findByEmail(normalizeEmail(email));
-      if (!user || !user.isActive) return;
-      if (!(await this.verification.withinMailLimit('reset', user.email))) return;
-      await this.dataSource.transaction(async (em) => {
-        const token = await this.tokens.issue(em, user, 'password_reset', this.config.passwordResetTimeout);
-        await this.mail.enqueue(em, user.email, 'password_reset', {
-          link: this.mail.frontendLink(this.config.passwordResetPath, { uid: encodeUid(user.id), token }),
-          expiresInMinutes: Math.round(this.config.passwordResetTimeout / 60),
-        });
-      });
-      this.mail.flush();
-    });
+  /**
+   * Records the request before answering, whatever the address (SECURITY.md 17): the worker
+   * looks the address up and mails a link if it belongs to an active account (ResetMailComposer).
+   * 503 when it cannot be recorded.
+   */
+  async request(email: string): Promise<void> {
+    await this.mail.request('password_reset', normalizeEmail(email));
   }
 
   async confirm(uid: string, token: string, password: string, confirmation: string, client: ClientContext): Promise<void> {

@@ -1,5 +1,10 @@
 /** The mails the service sends; each has a plain-text and an HTML part. */
-export type MailTemplate = 'verify_email' | 'password_reset' | 'password_changed' | 'password_reset_done' | 'email_verified';
+const TEMPLATES = ['verify_email', 'password_reset', 'password_changed', 'password_reset_done', 'email_verified'] as const;
+export type MailTemplate = (typeof TEMPLATES)[number];
+
+export function isMailTemplate(name: string): name is MailTemplate {
+  return (TEMPLATES as readonly string[]).includes(name);
+}
 
 export interface MailContext {
   productName: string;
@@ -49,6 +54,12 @@ ${button}
   return { subject: `${ctx.productName}: ${content.subject}`, text, html };
 }
 
+function required(link: string | undefined): string {
+  // A link is made at send time; rendering one of these mails without it is a bug, not a blank link.
+  if (!link) throw new Error('this mail needs its link');
+  return link;
+}
+
 const IGNORE = 'If you did not ask for this, you can ignore this message.';
 const ALARM = (ctx: MailContext) => `If this was not you, reset your password at ${ctx.frontendBaseUrl} and review your sessions.`;
 
@@ -58,14 +69,14 @@ export function renderMail(template: MailTemplate, ctx: MailContext): RenderedMa
       return layout(ctx, {
         subject: 'Confirm your e-mail address',
         lines: ['Please confirm that this is your e-mail address.', `The link is valid for ${ctx.expiresInMinutes} minutes.`],
-        action: { label: 'Confirm e-mail', url: ctx.link! },
+        action: { label: 'Confirm e-mail', url: required(ctx.link) },
         footer: IGNORE,
       });
     case 'password_reset':
       return layout(ctx, {
         subject: 'Reset your password',
         lines: ['Someone asked to reset the password of your account.', `The link works once and is valid for ${ctx.expiresInMinutes} minutes.`],
-        action: { label: 'Choose a new password', url: ctx.link! },
+        action: { label: 'Choose a new password', url: required(ctx.link) },
         footer: IGNORE,
       });
     case 'password_changed':

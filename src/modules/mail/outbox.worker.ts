@@ -2,22 +2,27 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { ConfigType } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import { mailConfig } from '../../config/mail.config.js';
+import { MailComposers, type MailParams, type MailRecipient } from './mail-composer.js';
 import { MailTransport } from './mail-transport.js';
-
-/** While a mail is being sent, other instances leave it alone for this long. */
-const LEASE_MS = 60_000;
 
 interface ClaimedRow {
   id: string;
+  kind: string;
   to_address: string;
-  subject: string;
-  text_body: string;
-  html_body: string;
+  params: MailParams;
+  resolved: boolean;
   attempts: number;
 }
 
+/** An SMTP answer may quote the message: keep no link or token-like string of it in the database. */
+function scrub(message: string): string {
+  return message.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '[link]').replace(/[A-Za-z0-9_-]{32,}/g, '[redacted]').slice(0, 500);
+}
+
 /**
- * Delivers the outbox with retry and exponential backoff. Rows are claimed with
+ * Delivers the outbox with retry and exponential backoff. Each mail is composed just before it
+ * is sent (MailComposers), so its secrets exist only in memory; a request row is first resolved
+ * to its recipient, once, or ends with no mail. Rows are claimed with
  * FOR UPDATE SKIP LOCKED and a lease, so several instances never send the same mail at once,
  * and SMTP is talked to outside any transaction (the embedded database has one connection).
  * Delivery is at least once: a crash between the SMTP answer and the sent mark resends.
@@ -33,6 +38,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     private readonly dataSource: DataSource,
     private readonly transport: MailTransport,
+    private readonly composers: MailComposers,
     @Inject(mailConfig.KEY) private readonly config: ConfigType<typeof mailConfig>,
   ) {}
 
@@ -80,20 +86,29 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
       `UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = now() + ($1 || ' milliseconds')::interval
        WHERE id IN (
          SELECT id FROM mail_outbox
-         WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
+         WHERE sent_at IS NULL AND failed_at IS NULL AND skipped_at IS NULL AND next_attempt_at <= now()
          ORDER BY created_at LIMIT 20 FOR UPDATE SKIP LOCKED)
-       RETURNING id, to_address, subject, text_body, html_body, attempts`,
-      [String(LEASE_MS)],
+       RETURNING id, kind, to_address, params, resolved_at IS NOT NULL AS resolved, attempts`,
+      [String(this.config.leaseMs)],
     )) as [ClaimedRow[], number];
     return rows;
   }
 
   private async deliver(row: ClaimedRow): Promise<void> {
     try {
-      await this.transport.send({ to: row.to_address, subject: row.subject, text: row.text_body, html: row.html_body });
+      const composer = this.composers.get(row.kind);
+      let recipient: MailRecipient | null = { to: row.to_address, params: row.params };
+      if (!row.resolved) {
+        recipient = composer.resolve ? await composer.resolve(row.to_address) : recipient;
+        if (!recipient) return await this.skip(row.id);
+        await this.dataSource.query(`UPDATE mail_outbox SET to_address = $2, params = $3, resolved_at = now() WHERE id = $1`, [row.id, recipient.to, JSON.stringify(recipient.params)]);
+      }
+      const mail = await composer.compose(recipient);
+      if (!mail) return await this.skip(row.id);
+      await this.transport.send({ to: recipient.to, ...mail });
       await this.dataSource.query(`UPDATE mail_outbox SET sent_at = now(), last_error = NULL WHERE id = $1`, [row.id]);
     } catch (error) {
-      const message = String((error as Error).message ?? error).slice(0, 500);
+      const message = scrub(String((error as Error).message ?? error));
       const delay = Math.min(this.config.retryBaseMs * 2 ** (row.attempts - 1), this.config.retryMaxDelayMs);
       const giveUp = row.attempts >= this.config.maxAttempts;
       await this.dataSource.query(
@@ -103,5 +118,9 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
       this.logger.warn({ mailId: row.id, attempts: row.attempts, retryInMs: giveUp ? null : delay, err: { message } }, giveUp ? 'mail given up' : 'mail delivery failed; retrying');
     }
   }
-}
 
+  /** Done with no mail: nobody to send it to, or nothing left to send. */
+  private async skip(id: string): Promise<void> {
+    await this.dataSource.query(`UPDATE mail_outbox SET skipped_at = now(), resolved_at = coalesce(resolved_at, now()), last_error = NULL WHERE id = $1`, [id]);
+  }
+}
