@@ -56,6 +56,14 @@ describe('emailKey', () => {
   });
 });
 
+describe('normalizeEmail', () => {
+  it('stores the compatibility form, trimmed, with only the domain lowercased', () => {
+    expect(normalizeEmail('\u00A0ＫＦｉｘ＠ＥＸＡＭＰＬＥ．com ')).toBe('KFix@example.com');
+    expect(normalizeEmail('Je\uFB00.Straße@Example.COM')).toBe('Jeff.Straße@example.com');
+    expect(normalizeEmail(normalizeEmail('kf\u00A0İx@EXAMPLE.com'))).toBe(normalizeEmail('kf\u00A0İx@EXAMPLE.com'));
+  });
+});
+
 describe('hasValidEmailKey', () => {
   it.each([
     'kfix@example.com',

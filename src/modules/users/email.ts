@@ -1,9 +1,13 @@
 import { domainToASCII } from 'node:url';
 import { isEmail } from 'class-validator';
 
-/** API.md: emails are trimmed and their domain lowercased; comparison is case-insensitive. */
+/**
+ * The stored display form, where mail goes. API.md: trimmed, domain lowercased; and in NFKC, so
+ * a full-width or ligature spelling is stored as the address it stands for. Compared only
+ * through emailKey.
+ */
 export function normalizeEmail(email: string): string {
-  const trimmed = email.trim();
+  const trimmed = email.normalize('NFKC').trim();
   const at = trimmed.lastIndexOf('@');
   return at < 0 ? trimmed : trimmed.slice(0, at) + '@' + trimmed.slice(at + 1).toLowerCase();
 }
