@@ -31,7 +31,10 @@ function fold(text: string): string {
   return current;
 }
 
-/** IDNA (UTS #46) as DNS sees the domain: bücher.de and xn--bcher-kva.de are one; "" when it cannot be one. */
+/**
+ * IDNA (UTS #46), as DNS sees the domain: bücher.de and xn--bcher-kva.de are one. A domain IDNA
+ * refuses is only folded, and is never a valid key (hasValidEmailKey wants an ASCII domain).
+ */
 function domainKey(domain: string): string {
   return domainToASCII(domain) || fold(domain);
 }
