@@ -16,8 +16,19 @@ import { CreateSecurityEvents1795451335450 } from '../../migrations/179545133545
 import { CreateMfaTables1795452491495 } from '../../migrations/1795452491495-CreateMfaTables.js';
 import { CreateSocialAccounts1795453072268 } from '../../migrations/1795453072268-CreateSocialAccounts.js';
 import { CreateOauthFlows1795453294684 } from '../../migrations/1795453294684-CreateOauthFlows.js';
+import { AddUsersEmailKey1795968695884 } from '../../migrations/1795968695884-AddUsersEmailKey.js';
 import { DropMailOutboxBodies1795968790556 } from '../../migrations/1795968790556-DropMailOutboxBodies.js';
 
 // Listed explicitly rather than globbed: globs resolve differently under tsc output and Jest's ESM loader.
 export const ENTITIES = [User, Session, OutstandingToken, BlacklistedToken, OutboxMail, AccountToken, SecurityEvent, MfaTotp, RecoveryCode, MfaChallenge, SocialAccount, OauthFlow];
-export const MIGRATIONS = [CreateUsersAndSessions1795447945185, CreateMailOutboxAndAccountTokens1795450477796, CreateSecurityEvents1795451335450, CreateMfaTables1795452491495, CreateSocialAccounts1795453072268, CreateOauthFlows1795453294684, DropMailOutboxBodies1795968790556];
+// In the order they were written (their timestamps); TypeORM applies them in this order.
+export const MIGRATIONS = [
+  CreateUsersAndSessions1795447945185,
+  CreateMailOutboxAndAccountTokens1795450477796,
+  CreateSecurityEvents1795451335450,
+  CreateMfaTables1795452491495,
+  CreateSocialAccounts1795453072268,
+  CreateOauthFlows1795453294684,
+  AddUsersEmailKey1795968695884,
+  DropMailOutboxBodies1795968790556,
+];

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDefined, IsEmail, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsDefined, IsEmail, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
+import { hasValidEmailKey, normalizeEmail } from '../../modules/users/email.js';
 import { MESSAGES } from './messages.js';
 
 /**
@@ -30,9 +31,11 @@ export function RequiredEmail() {
     IsString({ message: MESSAGES.notString }),
     IsNotEmpty({ message: MESSAGES.blank }),
     MaxLength(254, { message: MESSAGES.maxLength(254) }),
-    // Validated after trimming, the way the address is stored.
+    // Validated in the form it is stored (NFKC, trimmed, domain lowercased)...
     IsEmail({}, { message: MESSAGES.email }),
-    Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)),
+    // ...and as the account key it becomes (SECURITY.md 32): NBSP inside is a space there.
+    ValidateBy({ name: 'hasValidEmailKey', validator: { validate: (value) => typeof value === 'string' && hasValidEmailKey(value) } }, { message: MESSAGES.email }),
+    Transform(({ value }) => (typeof value === 'string' ? normalizeEmail(value) : value)),
   );
 }
 

@@ -5,9 +5,13 @@ export class User {
   @PrimaryColumn('uuid')
   id: string;
 
-  /** citext: unique and compared case-insensitively; stored trimmed with the domain lowercased. */
-  @Column({ type: 'citext', unique: true })
+  /** The address as given (trimmed, domain lowercased): where mail goes. Never compared; see emailKey. */
+  @Column({ type: 'text' })
   email: string;
+
+  /** emailKey(email), written by UsersRepository: the one column uniqueness and lookup use (SECURITY.md 32). */
+  @Column({ name: 'email_key', type: 'text', unique: true })
+  emailKey: string;
 
   /** argon2id PHC string; null for accounts that only sign in through a provider. */
   @Column({ name: 'password_hash', type: 'text', nullable: true })

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ValidationFailedError } from '../../common/errors/app-error.js';
+import { MESSAGES } from '../../common/validation/messages.js';
+import { emailKey, hasValidEmailKey, isStorableEmailKey } from './email.js';
 import { User } from './user.entity.js';
 
 export type ProfileChanges = Partial<Pick<User, 'firstName' | 'lastName' | 'phone'>>;
 
 const UNIQUE_MESSAGES: Record<string, [string, string]> = {
-  uq_users_email: ['email', 'A user with this email already exists.'],
+  uq_users_email_key: ['email', 'A user with this email already exists.'],
   uq_users_phone: ['phone', 'A user with this phone already exists.'],
 };
 
@@ -39,12 +41,17 @@ export class UsersRepository {
     return rows.length ? Object.assign(new User(), rows[0]) : null;
   }
 
-  findByEmail(email: string): Promise<User | null> {
-    return this.dataSource.manager.findOne(User, { where: { email } });
+  /** By emailKey only, the key every throttle uses too: any spelling that finds an account shares its budget. */
+  async findByEmail(email: string): Promise<User | null> {
+    const key = emailKey(email);
+    if (!isStorableEmailKey(key)) return null;
+    return this.dataSource.manager.findOne(User, { where: { emailKey: key } });
   }
 
   async emailExists(email: string): Promise<boolean> {
-    return this.dataSource.manager.exists(User, { where: { email } });
+    const key = emailKey(email);
+    if (!isStorableEmailKey(key)) return false;
+    return this.dataSource.manager.exists(User, { where: { emailKey: key } });
   }
 
   async phoneTaken(phone: string, exceptUserId?: string): Promise<boolean> {
@@ -52,9 +59,11 @@ export class UsersRepository {
     return owner !== null && owner.id !== exceptUserId;
   }
 
-  async insert(em: EntityManager, user: Partial<User> & Pick<User, 'id' | 'email'>): Promise<User> {
+  /** The key is always derived here, never taken from the caller, so it cannot drift from the address. */
+  async insert(em: EntityManager, user: Omit<Partial<User>, 'emailKey'> & Pick<User, 'id' | 'email'>): Promise<User> {
+    if (!hasValidEmailKey(user.email)) throw ValidationFailedError.field('email', MESSAGES.email);
     try {
-      await em.insert(User, user);
+      await em.insert(User, { ...user, emailKey: emailKey(user.email) });
     } catch (error) {
       rethrowUnique(error);
     }
