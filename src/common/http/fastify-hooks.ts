@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ValidationFailedError } from '../errors/app-error.js';
+import { unstorableFields } from '../validation/storable-text.js';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -33,7 +35,8 @@ export function requestId(request: { headers: Record<string, unknown> }): string
 
 /**
  * JSON only (415 otherwise), bounded in size (Fastify's bodyLimit, 413) and nesting depth (400),
- * prototype-poisoning keys refused (SECURITY.md 26), and an id on every response.
+ * prototype-poisoning keys refused (SECURITY.md 26), strings PostgreSQL cannot store refused
+ * with a 400 field error, and an id on every response.
  */
 export function installHttpHooks(fastify: FastifyInstance, maxDepth: number): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
@@ -53,6 +56,15 @@ export function installHttpHooks(fastify: FastifyInstance, maxDepth: number): vo
     const hasBody = (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
     const mime = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (hasBody && mime !== 'application/json') throw new UnsupportedMediaTypeError('Unsupported Media Type');
+  });
+
+  // Before any guard or handler: no endpoint can forget it, and a NUL never reaches a query
+  // (PostgreSQL refuses it with a 500) nor a lone surrogate the driver (stored as U+FFFD).
+  fastify.addHook('preValidation', async (request) => {
+    const errors = unstorableFields(request.params ?? {});
+    unstorableFields(request.query ?? {}, '', errors);
+    unstorableFields(request.body ?? {}, '', errors);
+    if (Object.keys(errors).length) throw new ValidationFailedError(errors);
   });
 
   fastify.addHook('onSend', async (request, reply) => {
