@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ValidationFailedError } from '../errors/app-error.js';
+import { MethodNotAllowedError, ValidationFailedError } from '../errors/app-error.js';
 import { unstorableFields } from '../validation/storable-text.js';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
 class JsonTooDeepError extends Error {
@@ -48,6 +49,17 @@ export function installHttpHooks(fastify: FastifyInstance, maxDepth: number): vo
       if (depthExceeds(parsed, maxDepth)) return done(new JsonTooDeepError('JSON nested too deeply'), undefined);
       done(null, parsed);
     });
+  });
+
+  // A path that exists under other methods is 405 with Allow, not 404 (API.md). OPTIONS is
+  // listed when it is answered (CORS preflights), but on its own it does not make a path exist.
+  fastify.addHook('onRequest', async (request) => {
+    if (!request.is404) return;
+    const url = request.url.split('?')[0];
+    const allowed = METHODS.filter((method) => fastify.findRoute({ method, url }));
+    if (!allowed.length) return;
+    if (fastify.findRoute({ method: 'OPTIONS', url })) allowed.push('OPTIONS');
+    throw new MethodNotAllowedError(request.method, allowed);
   });
 
   fastify.addHook('onRequest', async (request) => {
