@@ -23,6 +23,8 @@ function proxyTrust(setting: number | string[]): false | string[] | ((address: s
   return setting > 0 ? (_address, hop) => hop < setting : false;
 }
 
+const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
 export interface CreateAppOptions {
   /** Where logs go (tests capture them); stdout by default. */
   logDestination?: DestinationStream;
@@ -53,10 +55,17 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     app.enableCors({
       origin: cookies.corsOrigins,
       credentials: true,
+      // Every method of the API: @fastify/cors allows only GET, HEAD and POST unless told.
+      methods: CORS_METHODS,
       allowedHeaders: ['Authorization', 'Content-Type', cookies.csrfHeaderName, 'X-Request-Id'],
       exposedHeaders: ['X-Request-Id', 'Retry-After'],
       maxAge: 600,
+      // A plain OPTIONS request from an allowed page is answered too, not only a preflight.
+      strictPreflight: false,
     });
+    logger.info({ corsOrigins: cookies.corsOrigins }, `CORS: pages on ${cookies.corsOrigins.join(', ')} may call this service with credentials (from ${cookies.corsSource})`);
+  } else {
+    logger.info(`CORS: off, no page on another origin may call this service; ${cookies.corsSource}`);
   }
   app.useGlobalPipes(new DrfValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());

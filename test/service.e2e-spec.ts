@@ -71,6 +71,7 @@ describe('service endpoints', () => {
     expect(doc.paths['/api/auth/facebook'].post.responses['404']).toBeDefined();
     const login401 = doc.paths['/api/login'].post.responses['401'].content['application/json'].examples;
     expect(JSON.stringify(login401)).toContain('Invalid email or password.');
+    expect(doc.info.description).toContain('405');
   });
 
   it('does not serve the developer page unless AUTH_DEV_UI=true, and never in production', async () => {
@@ -84,6 +85,35 @@ describe('service endpoints', () => {
     expect(response.status).toBe(404);
     expect(response.body).toEqual({ detail: 'Not found.', code: 'not_found' });
     expect(response.headers['x-request-id']).toBeTruthy();
+  });
+
+  it('answers a method the path does not take with 405, the Allow header and the DRF message, with and without the slash', async () => {
+    const cases: [string, string, string[]][] = [
+      ['get', '/api/login', ['POST']],
+      ['delete', '/api/signup', ['POST']],
+      ['post', '/api/me', ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']],
+      ['put', '/api/auth/sessions', ['GET', 'HEAD']],
+      ['get', `/api/auth/sessions/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`, ['DELETE']],
+      ['patch', '/health/live', ['GET', 'HEAD']],
+    ];
+    for (const [method, path, allowed] of cases) {
+      for (const url of [path, `${path}/`]) {
+        const response = await (t.http as any)[method](url);
+        const got = String(response.headers.allow ?? '').split(', ').filter((name) => name !== 'OPTIONS');
+        expect([method, url, response.status, got]).toEqual([method, url, 405, allowed]);
+        expect(response.body).toEqual({ detail: `Method "${method.toUpperCase()}" not allowed.`, code: 'method_not_allowed' });
+      }
+    }
+    const head = await t.http.head('/api/login/');
+    expect([head.status, head.headers.allow]).toEqual([405, expect.stringContaining('POST')]);
+  });
+
+  it('keeps 404 for paths that no method answers, whatever the method', async () => {
+    for (const method of ['get', 'post', 'delete', 'patch']) {
+      const response = await (t.http as any)[method]('/api/nowhere/');
+      expect([method, response.status, response.headers.allow]).toEqual([method, 404, undefined]);
+      expect(response.body).toEqual({ detail: 'Not found.', code: 'not_found' });
+    }
   });
 
   it('keeps a sane caller-supplied request id and replaces a hostile one', async () => {

@@ -1,10 +1,12 @@
 import { registerAs } from '@nestjs/config';
+import { loadAppConfig } from './app.config.js';
 import { bool, ConfigError, list, oneOf, str, type Env } from './env.js';
 
-export function loadCookieConfig(env: Env = process.env) {
-  const sameSite = oneOf(env, 'AUTH_COOKIE_SAMESITE', ['lax', 'strict', 'none'] as const, 'lax');
-  const secure = bool(env, 'AUTH_COOKIE_SECURE', true);
-  if (sameSite === 'none' && !secure) throw new ConfigError('AUTH_COOKIE_SAMESITE', 'may only be none when AUTH_COOKIE_SECURE is true');
+/**
+ * CORS_ORIGINS, or in development (any NODE_ENV but production) the FRONTEND_BASE_URL origin,
+ * so the SPA of the default set-up can call the API; production allows only what is listed.
+ */
+function corsOrigins(env: Env): { origins: string[]; source: string } {
   const origins = list(env, 'CORS_ORIGINS');
   for (const origin of origins) {
     if (origin === '*') throw new ConfigError('CORS_ORIGINS', 'must list origins explicitly: "*" cannot be combined with credentials');
@@ -14,6 +16,17 @@ export function loadCookieConfig(env: Env = process.env) {
       throw new ConfigError('CORS_ORIGINS', `must be a comma-separated list of origins like https://app.example.com, got "${origin}"`);
     }
   }
+  if (origins.length) return { origins, source: 'CORS_ORIGINS' };
+  const app = loadAppConfig(env);
+  if (app.isProduction) return { origins: [], source: 'CORS_ORIGINS unset (production allows no origin by default)' };
+  return { origins: [new URL(app.frontendBaseUrl).origin], source: 'FRONTEND_BASE_URL (development default while CORS_ORIGINS is unset)' };
+}
+
+export function loadCookieConfig(env: Env = process.env) {
+  const sameSite = oneOf(env, 'AUTH_COOKIE_SAMESITE', ['lax', 'strict', 'none'] as const, 'lax');
+  const secure = bool(env, 'AUTH_COOKIE_SECURE', true);
+  if (sameSite === 'none' && !secure) throw new ConfigError('AUTH_COOKIE_SAMESITE', 'may only be none when AUTH_COOKIE_SECURE is true');
+  const cors = corsOrigins(env);
   return {
     /** Also deliver tokens as HttpOnly cookies, and accept the access cookie (with CSRF) instead of a bearer header. */
     enabled: bool(env, 'AUTH_COOKIE', false),
@@ -27,7 +40,9 @@ export function loadCookieConfig(env: Env = process.env) {
     secure,
     csrfCookieName: str(env, 'CSRF_COOKIE_NAME', 'csrftoken'),
     csrfHeaderName: str(env, 'CSRF_HEADER_NAME', 'X-CSRFToken').toLowerCase(),
-    corsOrigins: origins,
+    /** Origins whose pages may call with credentials, and where that list came from (said at start-up). */
+    corsOrigins: cors.origins,
+    corsSource: cors.source,
   };
 }
 

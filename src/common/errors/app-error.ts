@@ -98,6 +98,18 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** RFC 9110 §15.5.6: a 405 lists in Allow the methods the resource does answer. */
+export class MethodNotAllowedError extends AppError {
+  readonly status = 405;
+  readonly code = 'method_not_allowed';
+  override readonly headers: Record<string, string>;
+
+  constructor(method: string, allowed: string[]) {
+    super(`Method "${method}" not allowed.`);
+    this.headers = { Allow: allowed.join(', ') };
+  }
+}
+
 export class ServiceUnavailableError extends AppError {
   readonly status = 503;
   readonly code = 'service_unavailable';

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { MethodNotAllowedError, ValidationFailedError } from '../errors/app-error.js';
+import { unstorableFields } from '../validation/storable-text.js';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
 class JsonTooDeepError extends Error {
@@ -33,7 +36,8 @@ export function requestId(request: { headers: Record<string, unknown> }): string
 
 /**
  * JSON only (415 otherwise), bounded in size (Fastify's bodyLimit, 413) and nesting depth (400),
- * prototype-poisoning keys refused (SECURITY.md 26), and an id on every response.
+ * prototype-poisoning keys refused (SECURITY.md 26), strings PostgreSQL cannot store refused
+ * with a 400 field error, and an id on every response.
  */
 export function installHttpHooks(fastify: FastifyInstance, maxDepth: number): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
@@ -47,12 +51,32 @@ export function installHttpHooks(fastify: FastifyInstance, maxDepth: number): vo
     });
   });
 
+  // A path that exists under other methods is 405 with Allow, not 404 (API.md). OPTIONS is
+  // listed when it is answered (CORS preflights), but on its own it does not make a path exist.
+  fastify.addHook('onRequest', async (request) => {
+    if (!request.is404) return;
+    const url = request.url.split('?')[0];
+    const allowed = METHODS.filter((method) => fastify.findRoute({ method, url }));
+    if (!allowed.length) return;
+    if (fastify.findRoute({ method: 'OPTIONS', url })) allowed.push('OPTIONS');
+    throw new MethodNotAllowedError(request.method, allowed);
+  });
+
   fastify.addHook('onRequest', async (request) => {
     if (!BODY_METHODS.has(request.method)) return;
     const length = request.headers['content-length'];
     const hasBody = (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
     const mime = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (hasBody && mime !== 'application/json') throw new UnsupportedMediaTypeError('Unsupported Media Type');
+  });
+
+  // Before any guard or handler: no endpoint can forget it, and a NUL never reaches a query
+  // (PostgreSQL refuses it with a 500) nor a lone surrogate the driver (stored as U+FFFD).
+  fastify.addHook('preValidation', async (request) => {
+    const errors = unstorableFields(request.params ?? {});
+    unstorableFields(request.query ?? {}, '', errors);
+    unstorableFields(request.body ?? {}, '', errors);
+    if (Object.keys(errors).length) throw new ValidationFailedError(errors);
   });
 
   fastify.addHook('onSend', async (request, reply) => {

@@ -4,6 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AppError, AuthenticationFailedError, ValidationFailedError } from '../../common/errors/app-error.js';
 import { MESSAGES } from '../../common/validation/messages.js';
+import { unstorableFields } from '../../common/validation/storable-text.js';
 import { toFieldErrors } from '../../common/validation/validation.pipe.js';
 import { LoginDto } from './dto/login.dto.js';
 
@@ -26,6 +27,9 @@ export class LocalAuthGuard extends AuthGuard('local') {
     let body = request.body;
     if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) {
       body = basicCredentials(request.headers.authorization) ?? {};
+      // The HTTP hook checked the JSON body; credentials from the header are checked here.
+      const unstorable = unstorableFields(body);
+      if (Object.keys(unstorable).length) throw new ValidationFailedError(unstorable);
     }
     if (typeof body !== 'object' || Array.isArray(body)) {
       throw ValidationFailedError.field('non_field_errors', MESSAGES.notObject(Array.isArray(body) ? 'list' : typeof body));
