@@ -11,6 +11,7 @@ import { SessionsService } from '../tokens/sessions.service.js';
 import { normalizeEmail } from '../users/email.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AccountTokensService } from './account-tokens.service.js';
+import { AddressClaimService } from './address-claim.service.js';
 import { EmailVerificationService } from './email-verification.service.js';
 import { checkNewPassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
@@ -41,6 +42,7 @@ export class PasswordResetService {
     private readonly background: BackgroundTasks,
     private readonly events: SecurityEventsService,
     @Inject(accountConfig.KEY) private readonly config: ConfigType<typeof accountConfig>,
+    private readonly claims: AddressClaimService,
   ) {}
 
   /** Answers at once whatever the address: the lookup, the token and the mail happen afterwards. */
@@ -75,6 +77,9 @@ export class PasswordResetService {
       await this.users.setPasswordHash(user.id, passwordHash, em);
       await this.mail.enqueue(em, user.email, 'password_reset_done');
       await this.events.record('password_reset', user.id, client, null, em);
+      // The reset proved the mailbox: on an unverified account, MFA and linked providers set up
+      // before go too (the new password stays, its owner just chose it).
+      await this.claims.claim(em, user.id, 'password_reset', client);
       return true;
     });
     if (!reset) throw INVALID_LINK();
