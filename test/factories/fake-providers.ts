@@ -39,6 +39,8 @@ export class FakeProviders {
   readonly microsoftCodes = new Map<string, string>();
   readonly facebookCodes = new Map<string, string>();
   jwksFetches = 0;
+  /** Every request the service made to any fake provider, as "METHOD /path", in order. */
+  readonly requests: string[] = [];
   delayMs = 0;
   private server?: Server;
   private port = 0;
@@ -128,6 +130,7 @@ export class FakeProviders {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.requests.push(`${req.method} ${new URL(req.url ?? '/', this.base).pathname}`);
     if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const url = new URL(req.url ?? '/', this.base);
     const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');

@@ -12,6 +12,7 @@ export const SECURITY_EVENTS = [
   'password_changed',
   'password_reset',
   'email_verified',
+  'unverified_credentials_revoked',
   'mfa_enabled',
   'mfa_disabled',
   'mfa_recovery_codes_regenerated',

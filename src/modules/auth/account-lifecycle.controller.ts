@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { clientContext } from '../../common/http/client-context.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
+import { OptionalAuth } from '../../common/decorators/optional-auth.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { ApiErrors } from '../../common/swagger/api-errors.decorator.js';
 import { DetailResponse } from '../../common/swagger/error.response.js';
@@ -24,15 +25,29 @@ export class AccountLifecycleController {
     private readonly change: PasswordChangeService,
   ) {}
 
-  @Public()
+  @OptionalAuth()
+  @ApiBearerAuth()
   @Post('registration/verify-email')
   @RateLimited('verify-email')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Confirm an e-mail address with the key from the mail', description: 'Keys are single-use and expire (EMAIL_VERIFICATION_TIMEOUT).' })
+  @ApiOperation({
+    summary: 'Confirm an e-mail address with the key from the mail',
+    description:
+      'Keys are single-use and expire (EMAIL_VERIFICATION_TIMEOUT). The key proves the mailbox, not that its owner chose the password: ' +
+      'sent with a bearer token (or cookie) of one of the account\'s own sessions, or with the account\'s `password`, the account is kept as it is. ' +
+      'Without either, the address is verified and everything set up while it was unverified stops working: the password is removed, every session ends, ' +
+      'MFA is turned off and linked provider accounts are disconnected (pre-account hijacking defence); the owner is mailed and chooses a password with password reset. ' +
+      'So a "verify, then log in" page should send the password the user typed, or call this while signed in.',
+  })
   @ApiOkResponse({ type: DetailResponse, example: { detail: 'E-mail verified.' } })
-  @ApiErrors(400, { status: 404, description: 'Unknown, used or expired key', examples: { not_found: { detail: 'Not found.', code: 'not_found' } } }, 429)
-  async verifyEmail(@Body() dto: VerifyEmailDto, @Req() request: FastifyRequest): Promise<DetailResponse> {
-    await this.verification.verify(dto.key, clientContext(request));
+  @ApiErrors(
+    { status: 400, description: 'A wrong `password` (counted like a failed login; the key stays usable)', examples: { password: { password: ['Invalid password.'] } } },
+    401,
+    { status: 404, description: 'Unknown, used or expired key', examples: { not_found: { detail: 'Not found.', code: 'not_found' } } },
+    429,
+  )
+  async verifyEmail(@CurrentUser() principal: AuthPrincipal | undefined, @Body() dto: VerifyEmailDto, @Req() request: FastifyRequest): Promise<DetailResponse> {
+    await this.verification.verify(dto.key, clientContext(request), { principal, password: dto.password });
     return { detail: 'E-mail verified.' };
   }
 

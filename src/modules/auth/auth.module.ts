@@ -6,6 +6,8 @@ import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountController, AuthController } from './auth.controller.js';
 import { AccountLifecycleController } from './account-lifecycle.controller.js';
+import { AddressClaimRepository } from './address-claim.repository.js';
+import { AddressClaimService } from './address-claim.service.js';
 import { AccountTokensRepository } from './account-tokens.repository.js';
 import { AccountTokensService } from './account-tokens.service.js';
 import { AuthService } from './auth.service.js';
@@ -42,7 +44,9 @@ import { LocalStrategy } from './strategies/local.strategy.js';
     MfaRepository,
     TotpService,
     MfaLoginService,
+    AddressClaimRepository,
+    AddressClaimService,
   ],
-  exports: [AuthService, PasswordService],
+  exports: [AuthService, PasswordService, AddressClaimService],
 })
 export class AuthModule {}

@@ -11,6 +11,7 @@ import { normalizeEmail } from '../users/email.js';
 import type { User } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AccountTokensService } from './account-tokens.service.js';
+import { AddressClaimService, type HolderProof } from './address-claim.service.js';
 
 /** ACCOUNT_EMAIL_VERIFICATION: verification keys by mail, confirmation, and resending. */
 @Injectable()
@@ -23,6 +24,7 @@ export class EmailVerificationService {
     private readonly limits: RateLimitStore,
     private readonly events: SecurityEventsService,
     @Inject(accountConfig.KEY) private readonly config: ConfigType<typeof accountConfig>,
+    private readonly claims: AddressClaimService,
   ) {}
 
   get enabled(): boolean {
@@ -41,14 +43,21 @@ export class EmailVerificationService {
     await this.mail.enqueue(em, user.email, 'verify_email', { userId: user.id });
   }
 
-  async verify(key: unknown, client: ClientContext): Promise<void> {
+  /**
+   * The key proves the mailbox, not that its owner chose the password (SECURITY.md 34). Sent by
+   * the account's own session or with its password, the account is kept as it is; otherwise
+   * what was set up while the address was unverified is revoked (AddressClaimService).
+   */
+  async verify(key: unknown, client: ClientContext, holder: HolderProof = {}): Promise<void> {
     const found = await this.tokens.check(key, 'verify_email');
     if (!found) throw new NotFoundError();
+    const keep = await this.claims.isAccountHolder(found.user, holder, client);
     const verified = await this.dataSource.transaction(async (em) => {
       if (!(await this.tokens.spend(em, found.token))) return false;
       await this.tokens.spendAll(em, found.user.id, 'verify_email');
+      const revoked = !keep && (await this.claims.claim(em, found.user.id, 'email_verification', client));
       await this.users.markEmailVerified(found.user.id, em);
-      await this.mail.enqueue(em, found.user.email, 'email_verified');
+      if (!revoked) await this.mail.enqueue(em, found.user.email, 'email_verified');
       await this.events.record('email_verified', found.user.id, client, null, em);
       return true;
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { dictionary } from '@zxcvbn-ts/language-common';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, checkPassword, type PasswordContext } from './password-policy.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, checkNewPassword, checkPassword, normalizePassword, type PasswordContext } from './password-policy.js';
 
 const TOO_SHORT = 'This password is too short. It must contain at least 8 characters.';
 const TOO_LONG = 'Ensure this field has no more than 128 characters.';
@@ -118,5 +118,34 @@ describe('checkPassword', () => {
       TOO_COMMON,
       NUMERIC,
     ]);
+  });
+
+  it('counts the code points of the NFC form: 7 letters with a combining accent are still too short', () => {
+    const decomposed = 'qxzvbné'.normalize('NFD');
+    expect([...decomposed].length).toBe(8);
+    expect(checkPassword(decomposed, {})).toEqual([TOO_SHORT]);
+    expect(checkPassword(`${decomposed}w`, {})).toEqual([]);
+  });
+
+  it('counts 128 composed characters typed decomposed as 128, not 256', () => {
+    const decomposed = 'é'.repeat(128).normalize('NFD');
+    expect([...decomposed].length).toBe(256);
+    expect(checkPassword(decomposed, {})).not.toContain(TOO_LONG);
+  });
+
+  it('checks the NFC form against the common list and the user attributes', () => {
+    expect(checkPassword('motdepassé'.normalize('NFD'), { first_name: 'Motdepassé' })).toContain('The password is too similar to the first name.');
+  });
+});
+
+describe('normalizePassword and checkNewPassword', () => {
+  it('turns decomposed text into NFC and leaves everything else alone (no trimming, no case change)', () => {
+    expect(normalizePassword('e\u0301')).toBe('\u00e9');
+    expect(normalizePassword('  MiXeD  ')).toBe('  MiXeD  ');
+  });
+
+  it('treats the NFC and NFD spellings of one password as matching confirmations', () => {
+    const nfc = 'Crème-brûlée-à-Noël-42'.normalize('NFC');
+    expect(checkNewPassword(nfc, nfc.normalize('NFD'), {})).toEqual([]);
   });
 });

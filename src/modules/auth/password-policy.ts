@@ -24,8 +24,18 @@ const ATTRIBUTES: ReadonlyArray<readonly [keyof PasswordContext, string]> = [
 
 const COMMON_PASSWORDS: ReadonlySet<string> = new Set(dictionary['passwords-common']);
 
-/** Returns the list of human-readable problems (empty when acceptable). Never trims or changes case of the password itself for length checks. */
-export function checkPassword(password: string, context: PasswordContext): string[] {
+/**
+ * The one form in which a password is measured, hashed and checked (NIST SP 800-63B 5.1.1.2):
+ * Unicode NFC, so "é" typed as one code point or as "e" + U+0301 is the same password.
+ * Never trimmed or case-changed.
+ */
+export function normalizePassword(password: string): string {
+  return password.normalize('NFC');
+}
+
+/** Returns the list of human-readable problems (empty when acceptable). Length counts the code points of the NFC form. */
+export function checkPassword(raw: string, context: PasswordContext): string[] {
+  const password = normalizePassword(raw);
   const length = [...password].length;
   // Refuse before anything else: the similarity check is quadratic in the password length.
   if (length > PASSWORD_MAX_LENGTH) {
@@ -55,7 +65,7 @@ export function checkPassword(password: string, context: PasswordContext): strin
  */
 export function checkNewPassword(password: string, confirmation: string, context: PasswordContext): string[] {
   const problems = checkPassword(password, context);
-  if (password !== confirmation) problems.unshift('The two password fields didn’t match.');
+  if (normalizePassword(password) !== normalizePassword(confirmation)) problems.unshift('The two password fields didn’t match.');
   return problems;
 }
 

@@ -8,6 +8,7 @@ import { SessionsService } from '../tokens/sessions.service.js';
 import { normalizeEmail } from '../users/email.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AccountTokensService } from './account-tokens.service.js';
+import { AddressClaimService } from './address-claim.service.js';
 import { checkNewPassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
 
@@ -34,6 +35,7 @@ export class PasswordResetService {
     private readonly sessions: SessionsService,
     private readonly mail: MailService,
     private readonly events: SecurityEventsService,
+    private readonly claims: AddressClaimService,
   ) {}
 
   /**
@@ -60,6 +62,9 @@ export class PasswordResetService {
       await this.users.setPasswordHash(user.id, passwordHash, em);
       await this.mail.enqueue(em, user.email, 'password_reset_done');
       await this.events.record('password_reset', user.id, client, null, em);
+      // The reset proved the mailbox: on an unverified account, MFA and linked providers set up
+      // before go too (the new password stays, its owner just chose it).
+      await this.claims.claim(em, user.id, 'password_reset', client);
       return true;
     });
     if (!reset) throw INVALID_LINK();

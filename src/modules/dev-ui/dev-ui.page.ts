@@ -160,7 +160,8 @@ $('end-session').onclick = () => call('DELETE', '/api/auth/sessions/' + encodeUR
 $('change-password').onclick = () => call('POST', '/api/auth/password/change/', { old_password: value('pw-old'), new_password1: value('pw-new'), new_password2: value('pw-new') });
 $('reset').onclick = () => call('POST', '/api/auth/password/reset/', { email: value('reset-email') }, false);
 $('reset-confirm').onclick = () => call('POST', '/api/auth/password/reset/confirm/', { uid: value('reset-uid'), token: value('reset-token'), new_password1: value('reset-new'), new_password2: value('reset-new') }, false);
-$('verify').onclick = () => call('POST', '/api/auth/registration/verify-email/', { key: value('verify-key') }, false);
+// Sent with the session when signed in: verified by the account holder, nothing is revoked.
+$('verify').onclick = () => call('POST', '/api/auth/registration/verify-email/', { key: value('verify-key') });
 
 $('totp-setup').onclick = async () => {
   const { data } = await call('POST', '/api/auth/mfa/totp/setup/');

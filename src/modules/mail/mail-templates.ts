@@ -1,5 +1,5 @@
 /** The mails the service sends; each has a plain-text and an HTML part. */
-const TEMPLATES = ['verify_email', 'password_reset', 'password_changed', 'password_reset_done', 'email_verified'] as const;
+const TEMPLATES = ['verify_email', 'password_reset', 'password_changed', 'password_reset_done', 'email_verified', 'unverified_credentials_revoked'] as const;
 export type MailTemplate = (typeof TEMPLATES)[number];
 
 export function isMailTemplate(name: string): name is MailTemplate {
@@ -96,6 +96,16 @@ export function renderMail(template: MailTemplate, ctx: MailContext): RenderedMa
         subject: 'E-mail address confirmed',
         lines: ['Your e-mail address is now confirmed.'],
         footer: ALARM(ctx),
+      });
+    case 'unverified_credentials_revoked':
+      return layout(ctx, {
+        subject: 'E-mail address confirmed: earlier sign-ins removed',
+        lines: [
+          'Your e-mail address is now confirmed.',
+          'The account had been set up before the address was confirmed, possibly by someone else, so everything added in that time was removed: every session was signed out, two-step verification was turned off and connected sign-in providers were disconnected.',
+          `A password set before the confirmation no longer works. To sign in with a password, choose a new one with "Forgot password" at ${ctx.frontendBaseUrl}.`,
+        ],
+        footer: 'You can turn two-step verification on and connect providers again once you are signed in.',
       });
   }
 }

@@ -65,7 +65,7 @@ export class OauthRedirectService {
   }
 
   /** Always ends on the frontend: with `code` on success, with `error` otherwise. */
-  async callback(providerName: string, query: { code?: unknown; state?: unknown; error?: unknown }): Promise<string> {
+  async callback(providerName: string, query: { code?: unknown; state?: unknown; error?: unknown }, client: ClientContext): Promise<string> {
     const provider = this.social.provider(providerName);
     if (typeof query.state !== 'string') return this.frontend('/', { error: 'invalid_state' });
     const claimed = await this.dataSource.manager
@@ -80,7 +80,7 @@ export class OauthRedirectService {
     if (typeof query.code !== 'string' || query.error !== undefined) return this.frontend(flow.next_path, { error: 'access_denied' });
     try {
       const profile = await provider.profileFromCode(query.code, this.callbackUrl(provider.name), flow.code_verifier);
-      const { user } = await this.social.resolveUser(profile);
+      const { user } = await this.social.resolveUser(profile, client);
       const code = random();
       await this.dataSource.manager.update(OauthFlow, { id: flow.id }, { userId: user.id, exchangeCodeHash: sha256(code), exchangeExpiresAt: new Date(Date.now() + EXCHANGE_MS) });
       return this.frontend(flow.next_path, { code });

@@ -26,6 +26,14 @@ const OAUTH_ERRORS = [
   503,
 ] as const;
 
+/** SECURITY.md 23 and 34, stated on every sign-in endpoint. */
+const LINKING_RULE =
+  ' An existing account with the same e-mail is joined only when the provider asserts the address is verified (Google `email_verified`, GitHub verified primary e-mail; ' +
+  'Microsoft and Facebook never do). If that account\'s address was not verified yet, this sign-in is its owner claiming it (pre-account hijacking defence): ' +
+  'before the provider account is linked, the account\'s password is removed, every session ends, MFA is turned off and every provider account linked before is disconnected; ' +
+  'the address becomes verified and the owner is mailed (they can choose a password with password reset). ' +
+  'Tokens that are malformed, oversize or signed with an algorithm other than RS256 (`alg: none`, HS256) are refused with 400 before any request to the provider.';
+
 function toAccountResponse(account: SocialAccount): SocialAccountResponse {
   return {
     id: account.id,
@@ -62,7 +70,7 @@ export class SocialController {
   @Public()
   @Post('google')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with Google', description: '`access_token` (an ID token from Google Identity Services, or an OAuth access token), or `id_token`, or `code` + `redirect_uri` (+ `code_verifier`). 201 when the account was created.' })
+  @ApiOperation({ summary: 'Sign in with Google', description: '`access_token` (an ID token from Google Identity Services, or an OAuth access token), or `id_token`, or `code` + `redirect_uri` (+ `code_verifier`). 201 when the account was created.' + LINKING_RULE })
   @ApiOkResponse({ type: TokenPairResponse })
   @ApiErrors(...OAUTH_ERRORS)
   google(@Body() dto: SocialLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -72,7 +80,7 @@ export class SocialController {
   @Public()
   @Post('facebook')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with Facebook', description: '`access_token`: checked with debug_token against our app. 201 when the account was created.' })
+  @ApiOperation({ summary: 'Sign in with Facebook', description: '`access_token`: checked with debug_token against our app. 201 when the account was created.' + LINKING_RULE })
   @ApiOkResponse({ type: TokenPairResponse })
   @ApiErrors(...OAUTH_ERRORS)
   facebook(@Body() dto: SocialLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -82,7 +90,7 @@ export class SocialController {
   @Public()
   @Post('microsoft')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with Microsoft', description: '`access_token` (MSAL token for Graph, scope User.Read) or `id_token`. Accounts are keyed by tenant and object id. 201 when the account was created.' })
+  @ApiOperation({ summary: 'Sign in with Microsoft', description: '`access_token` (MSAL token for Graph, scope User.Read) or `id_token`. Accounts are keyed by tenant and object id. 201 when the account was created.' + LINKING_RULE })
   @ApiOkResponse({ type: TokenPairResponse })
   @ApiErrors(...OAUTH_ERRORS)
   microsoft(@Body() dto: SocialLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -92,7 +100,7 @@ export class SocialController {
   @Public()
   @Post('github')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with GitHub', description: '`code` + `redirect_uri` from the GitHub authorization redirect. 201 when the account was created.' })
+  @ApiOperation({ summary: 'Sign in with GitHub', description: '`code` + `redirect_uri` from the GitHub authorization redirect. 201 when the account was created.' + LINKING_RULE })
   @ApiOkResponse({ type: TokenPairResponse })
   @ApiErrors(...OAUTH_ERRORS)
   github(@Body() dto: SocialLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -119,11 +127,11 @@ export class SocialController {
   @ApiParam({ name: 'provider', enum: PROVIDERS })
   @ApiOperation({
     summary: 'Where the provider sends the browser back',
-    description: 'Lands on FRONTEND_BASE_URL + next with `?code=<one-time code>` (valid one minute, exchange it at /api/auth/exchange/), or with `?error=...`. Never a token in a URL.',
+    description: 'Lands on FRONTEND_BASE_URL + next with `?code=<one-time code>` (valid one minute, exchange it at /api/auth/exchange/), or with `?error=...`. Never a token in a URL.' + LINKING_RULE,
   })
   @ApiResponse({ status: 302, description: 'To the frontend' })
-  async callback(@Param('provider') provider: string, @Query() query: Record<string, string>): Promise<{ url: string; statusCode: number }> {
-    return { url: await this.redirects.callback(providerOf(provider), query), statusCode: 302 };
+  async callback(@Param('provider') provider: string, @Query() query: Record<string, string>, @Req() request: FastifyRequest): Promise<{ url: string; statusCode: number }> {
+    return { url: await this.redirects.callback(providerOf(provider), query, clientContext(request)), statusCode: 302 };
   }
 
   @Public()

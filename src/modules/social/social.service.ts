@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFoundError, ProviderNotConfiguredError, UserInactiveError, ValidationFailedError } from '../../common/errors/app-error.js';
 import type { ClientContext } from '../../common/http/client-context.js';
+import { AddressClaimService } from '../auth/address-claim.service.js';
 import { AuthService, type SignedIn } from '../auth/auth.service.js';
 import type { MfaRequired } from '../auth/mfa/mfa-login.service.js';
 import { normalizeEmail } from '../users/email.js';
@@ -24,7 +25,9 @@ export interface SocialSignIn {
 /**
  * Sign-in through a provider. Accounts are found by (provider, subject) only. A new identity
  * joins an existing local account only when the provider asserts the email is verified;
- * otherwise the person must sign in and connect it (SECURITY.md 23).
+ * otherwise the person must sign in and connect it (SECURITY.md 23). Joining an account whose
+ * address was not verified yet is the owner claiming it: whatever was set up on it before is
+ * revoked first (AddressClaimService, SECURITY.md 34).
  */
 @Injectable()
 export class SocialService {
@@ -35,6 +38,7 @@ export class SocialService {
     private readonly accounts: SocialAccountsRepository,
     private readonly users: UsersRepository,
     private readonly auth: AuthService,
+    private readonly claims: AddressClaimService,
     google: GoogleProvider,
     facebook: FacebookProvider,
     microsoft: MicrosoftProvider,
@@ -56,12 +60,12 @@ export class SocialService {
   }
 
   async signIn(name: ProviderName, credentials: SocialCredentials, client: ClientContext): Promise<SocialSignIn> {
-    const { user, created } = await this.resolveUser(await this.verify(name, credentials));
+    const { user, created } = await this.resolveUser(await this.verify(name, credentials), client);
     return { created, result: await this.signInAs(user, client) };
   }
 
   /** The user behind a provider identity: linked, linked now (verified email), or created. */
-  async resolveUser(profile: SocialProfile): Promise<{ user: User; created: boolean }> {
+  async resolveUser(profile: SocialProfile, client: ClientContext | null): Promise<{ user: User; created: boolean }> {
     const name = profile.provider;
     const linked = await this.accounts.findByProviderUid(profile.provider, profile.subject);
     if (linked) {
@@ -77,8 +81,14 @@ export class SocialService {
       if (!profile.emailVerified) {
         throw ValidationFailedError.field('non_field_errors', `An account with this e-mail already exists. Sign in to it, then connect ${name} from your account.`);
       }
-      await this.dataSource.transaction((em) => this.accounts.link(em, existing.id, profile));
-      return { user: existing, created: false };
+      if (!existing.isActive) throw new UserInactiveError();
+      const user = await this.dataSource.transaction(async (em) => {
+        await this.claims.claim(em, existing.id, 'provider_sign_in', client);
+        await this.accounts.link(em, existing.id, profile);
+        return this.users.findById(existing.id, em);
+      });
+      this.claims.flushMail();
+      return { user: user!, created: false };
     }
     const user = await this.dataSource.transaction(async (em) => {
       const created = await this.users.insert(em, {

@@ -5,7 +5,7 @@ import { BlacklistedToken } from './blacklisted-token.entity.js';
 import { OutstandingToken } from './outstanding-token.entity.js';
 import { Session } from './session.entity.js';
 
-export type RevokeReason = 'logout' | 'logout_all' | 'session_deleted' | 'password_changed' | 'password_reset' | 'refresh_reuse' | 'user_deactivated' | 'account_deleted';
+export type RevokeReason = 'logout' | 'logout_all' | 'session_deleted' | 'password_changed' | 'password_reset' | 'refresh_reuse' | 'user_deactivated' | 'account_deleted' | 'address_claimed';
 
 /**
  * The session aggregate: sessions, their outstanding refresh tokens and the blacklist.

@@ -66,6 +66,17 @@ export class SessionsService {
   }
 
   /**
+   * Ends every session of a user inside the caller's transaction, so the end commits with the
+   * change that caused it. The revocation is published at once: should the transaction roll
+   * back, the sessions only fail closed until their access tokens expire. Returns how many ended.
+   */
+  async endAllForUserIn(em: EntityManager, userId: string, reason: RevokeReason): Promise<number> {
+    const ended = await this.sessions.revokeAllForUser(userId, reason, undefined, em);
+    await this.revocation.markRevoked(ended);
+    return ended.length;
+  }
+
+  /**
    * Logout. The refresh token, when given, names the session; otherwise the bearer's session.
    * A refresh token of another user than the bearer is refused, and ending an ended session
    * succeeds again (idempotent, SECURITY.md 14).

@@ -87,6 +87,11 @@ export class UsersRepository {
     await em.update(User, { id }, { passwordHash });
   }
 
+  /** Replaces a password hash only while it is still the stored one (compare-and-set). */
+  async replacePasswordHash(oldHash: string, newHash: string): Promise<void> {
+    await this.dataSource.manager.update(User, { passwordHash: oldHash }, { passwordHash: newHash });
+  }
+
   async setMfaEnabled(id: string, enabled: boolean, em: EntityManager = this.dataSource.manager): Promise<void> {
     await em.update(User, { id }, { mfaEnabled: enabled });
   }

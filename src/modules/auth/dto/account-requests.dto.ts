@@ -6,6 +6,14 @@ export class VerifyEmailDto {
   @ApiProperty({ description: 'The `key` from the verification link', example: 'kX3v0b6JmZ0c2S1f2c5y8Q0a9m4t7r1w3e6u9i2o5p8' })
   @RequiredString(128)
   key: string;
+
+  @ApiPropertyOptional({
+    description:
+      'The account\'s password. With it (or with a bearer token or cookie of one of the account\'s own sessions) everything on the account is kept; without either, the password, sessions, MFA and linked providers set up before the address was confirmed are revoked.',
+    example: 'violet-harbour-lantern-42',
+  })
+  @OptionalString(PASSWORD_FIELD_MAX)
+  password?: string;
 }
 
 export class EmailDto {

@@ -2,23 +2,23 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { OptionalString, RequiredString } from '../../../common/validation/fields.js';
 
 export class SocialLoginDto {
-  @ApiPropertyOptional({ description: 'Google: an ID token (GIS `credential`) or an OAuth access token. Facebook: the user access token. Microsoft: an MSAL access token for Graph (User.Read).' })
-  @OptionalString(8192)
+  @ApiPropertyOptional({ description: 'Google: an ID token (GIS `credential`) or an OAuth access token. Facebook: the user access token. Microsoft: an MSAL access token for Graph (User.Read). A JWT over 8192 characters or an opaque token over 4096 is refused as "OAuth token invalid."' })
+  @OptionalString(16384)
   access_token?: string;
 
-  @ApiPropertyOptional({ description: 'Google or Microsoft ID token' })
-  @OptionalString(8192)
+  @ApiPropertyOptional({ description: 'Google or Microsoft ID token (RS256; at most 8192 characters)' })
+  @OptionalString(16384)
   id_token?: string;
 
-  @ApiPropertyOptional({ description: 'Authorization code (Google, GitHub)' })
-  @OptionalString(2048)
+  @ApiPropertyOptional({ description: 'Authorization code (Google, GitHub); visible ASCII, at most 2048 characters' })
+  @OptionalString(4096)
   code?: string;
 
-  @ApiPropertyOptional({ description: 'The redirect_uri used to obtain `code`' })
-  @OptionalString(2048)
+  @ApiPropertyOptional({ description: 'The redirect_uri used to obtain `code` (an http(s) URL)' })
+  @OptionalString(4096)
   redirect_uri?: string;
 
-  @ApiPropertyOptional({ description: 'PKCE verifier for `code` (Google)' })
+  @ApiPropertyOptional({ description: 'PKCE verifier for `code` (Google, GitHub; RFC 7636: 43–128 unreserved characters)' })
   @OptionalString(256)
   code_verifier?: string;
 }

@@ -4,6 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { socialConfig } from '../../../config/social.config.js';
 import { OAuthTokenInvalidError } from '../../../common/errors/app-error.js';
 import { ProviderHttp } from './provider-http.js';
+import { assertCodeGrant, assertOpaqueToken } from './token-shape.js';
 import { withQuery, type AuthorizeParams, type SocialCredentials, type SocialProfile, type SocialProvider } from './social-provider.js';
 
 /** Facebook: debug_token with the app token (valid, issued to our app, unexpired), then /me with appsecret_proof. */
@@ -33,6 +34,7 @@ export class FacebookProvider implements SocialProvider {
   }
 
   async profileFromCode(code: string, redirectUri: string, codeVerifier: string): Promise<SocialProfile> {
+    assertCodeGrant({ code, redirect_uri: redirectUri, code_verifier: codeVerifier });
     const { appId, appSecret, graphUrl } = this.config.facebook;
     const exchanged = await this.http.json<{ access_token?: string }>(
       withQuery(`${graphUrl}/oauth/access_token`, { client_id: appId!, client_secret: appSecret!, redirect_uri: redirectUri, code, code_verifier: codeVerifier }),
@@ -44,6 +46,7 @@ export class FacebookProvider implements SocialProvider {
   async profile(credentials: SocialCredentials): Promise<SocialProfile> {
     const token = credentials.access_token;
     if (!token) throw new OAuthTokenInvalidError();
+    assertOpaqueToken(token);
     const { appId, appSecret, graphUrl } = this.config.facebook;
     const debug = await this.http.json<{ data?: { is_valid?: boolean; app_id?: string; user_id?: string; expires_at?: number } }>(
       `${graphUrl}/debug_token?input_token=${encodeURIComponent(token)}&access_token=${encodeURIComponent(`${appId}|${appSecret}`)}`,

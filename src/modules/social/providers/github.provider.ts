@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { socialConfig } from '../../../config/social.config.js';
 import { OAuthTokenInvalidError } from '../../../common/errors/app-error.js';
 import { ProviderHttp } from './provider-http.js';
+import { assertCodeGrant } from './token-shape.js';
 import { withQuery, type AuthorizeParams, type SocialCredentials, type SocialProfile, type SocialProvider } from './social-provider.js';
 
 /** GitHub: the authorization code is exchanged for a token, then the user and its verified primary email. */
@@ -35,6 +36,7 @@ export class GithubProvider implements SocialProvider {
   }
 
   async profile(credentials: SocialCredentials): Promise<SocialProfile> {
+    assertCodeGrant(credentials);
     if (!credentials.code || !credentials.redirect_uri) throw new OAuthTokenInvalidError();
     const { clientId, clientSecret, oauthUrl, apiUrl } = this.config.github;
     const body = new URLSearchParams({ client_id: clientId!, client_secret: clientSecret!, code: credentials.code, redirect_uri: credentials.redirect_uri });

@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { socialConfig } from '../../../config/social.config.js';
 import { OAuthTokenInvalidError } from '../../../common/errors/app-error.js';
-import { JwksVerifier, looksLikeJwt } from './jwks-verifier.js';
+import { JwksVerifier } from './jwks-verifier.js';
 import { ProviderHttp } from './provider-http.js';
+import { assertCodeGrant, assertOpaqueToken, looksLikeJwt } from './token-shape.js';
 import { withQuery, type AuthorizeParams, type SocialCredentials, type SocialProfile, type SocialProvider } from './social-provider.js';
 
 /** Google: ID tokens (GIS `credential`) by JWKS, opaque access tokens by tokeninfo + userinfo, or an authorization code. */
@@ -26,6 +27,7 @@ export class GoogleProvider implements SocialProvider {
   async profile(credentials: SocialCredentials): Promise<SocialProfile> {
     const { clientId, clientSecret, tokenUrl } = this.config.google;
     if (credentials.code) {
+      assertCodeGrant(credentials);
       if (!credentials.redirect_uri || !clientSecret) throw new OAuthTokenInvalidError();
       const body = new URLSearchParams({ grant_type: 'authorization_code', code: credentials.code, redirect_uri: credentials.redirect_uri, client_id: clientId!, client_secret: clientSecret });
       if (credentials.code_verifier) body.set('code_verifier', credentials.code_verifier);
@@ -33,9 +35,13 @@ export class GoogleProvider implements SocialProvider {
       if (!tokens.id_token) throw new OAuthTokenInvalidError();
       return this.fromIdToken(tokens.id_token);
     }
-    const token = credentials.id_token ?? credentials.access_token;
+    if (credentials.id_token) return this.fromIdToken(credentials.id_token);
+    const token = credentials.access_token;
     if (!token) throw new OAuthTokenInvalidError();
-    return looksLikeJwt(token) ? this.fromIdToken(token) : this.fromAccessToken(token);
+    // GIS hands the ID token over as `access_token` too: anything shaped like a JWT is judged as one.
+    if (looksLikeJwt(token)) return this.fromIdToken(token);
+    assertOpaqueToken(token);
+    return this.fromAccessToken(token);
   }
 
   authorizeUrl({ state, codeChallenge, redirectUri }: AuthorizeParams): string {

@@ -1,11 +1,11 @@
 import { createRemoteJWKSet, jwtVerify, errors, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { OAuthTokenInvalidError, ServiceUnavailableError } from '../../../common/errors/app-error.js';
-
-const PROVIDER_ALGORITHMS = ['RS256'];
+import { assertProviderJwt, PROVIDER_ALGORITHMS } from './token-shape.js';
 
 /**
  * Verifies a provider's ID token against its JWKS: RS256 only, our audience, an accepted
  * issuer, not expired. An unknown kid makes jose refetch the key set once (key rotation).
+ * A token that is not a well-formed RS256 JWT is refused before the key set is fetched.
  */
 export class JwksVerifier {
   private readonly keys: JWTVerifyGetKey;
@@ -15,6 +15,7 @@ export class JwksVerifier {
   }
 
   async verify(token: string, audience: string, issuer?: string | string[]): Promise<JWTPayload> {
+    assertProviderJwt(token);
     try {
       const { payload } = await jwtVerify(token, this.keys, { audience, issuer, algorithms: PROVIDER_ALGORITHMS, requiredClaims: ['exp', 'sub'] });
       return payload;
@@ -23,8 +24,4 @@ export class JwksVerifier {
       throw new OAuthTokenInvalidError();
     }
   }
-}
-
-export function looksLikeJwt(token: string): boolean {
-  return /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);
 }

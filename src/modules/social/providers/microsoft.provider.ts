@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { decodeJwt } from 'jose';
 import { socialConfig } from '../../../config/social.config.js';
 import { OAuthTokenInvalidError } from '../../../common/errors/app-error.js';
 import { JwksVerifier } from './jwks-verifier.js';
 import { ProviderHttp } from './provider-http.js';
+import { assertCodeGrant, assertProviderJwt } from './token-shape.js';
 import { withQuery, type AuthorizeParams, type SocialCredentials, type SocialProfile, type SocialProvider } from './social-provider.js';
 
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -53,6 +53,7 @@ export class MicrosoftProvider implements SocialProvider {
   }
 
   async profileFromCode(code: string, redirectUri: string, codeVerifier: string): Promise<SocialProfile> {
+    assertCodeGrant({ code, redirect_uri: redirectUri, code_verifier: codeVerifier });
     const { loginUrl, tenant, appId, appSecret } = this.config.microsoft;
     const body = new URLSearchParams({ client_id: appId!, client_secret: appSecret ?? '', grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier });
     const tokens = await this.http.json<{ id_token?: string }>(`${loginUrl}/${tenant}/oauth2/v2.0/token`, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
@@ -80,12 +81,8 @@ export class MicrosoftProvider implements SocialProvider {
   }
 
   private async fromGraphToken(token: string): Promise<SocialProfile> {
-    let claims: Record<string, unknown>;
-    try {
-      claims = decodeJwt(token);
-    } catch {
-      throw new OAuthTokenInvalidError();
-    }
+    // Unverifiable here, but a token that is not even a well-formed RS256 JWT never reaches Graph.
+    const claims = assertProviderJwt(token);
     const appId = claims.appid ?? claims.azp;
     if (appId !== this.config.microsoft.appId || !this.allowedTenant(claims.tid) || typeof claims.oid !== 'string') throw new OAuthTokenInvalidError();
     if (typeof claims.exp !== 'number' || claims.exp * 1000 <= Date.now()) throw new OAuthTokenInvalidError();

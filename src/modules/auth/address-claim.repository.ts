@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { User } from '../users/user.entity.js';
+import { MfaTotp } from './mfa/mfa-totp.entity.js';
+import { RecoveryCode } from './mfa/recovery-code.entity.js';
+
+/**
+ * Social accounts belong to the social module, which depends on this one (never the reverse),
+ * so they are named here by their registered entity name instead of by an import.
+ */
+const SOCIAL_ACCOUNT = 'SocialAccount';
+
+/** The credentials of one account that an address claim revokes, all inside the caller's transaction. */
+@Injectable()
+export class AddressClaimRepository {
+  /** The account row, locked until the transaction ends, so two claims (or a claim and a login upgrade) queue up. */
+  lockUser(em: EntityManager, userId: string): Promise<User | null> {
+    return em.findOne(User, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async removePassword(em: EntityManager, userId: string): Promise<void> {
+    await em.update(User, { id: userId }, { passwordHash: null });
+  }
+
+  /** Deletes the TOTP secret (confirmed or pending) and the recovery codes; true when there was any. */
+  async removeMfa(em: EntityManager, userId: string): Promise<boolean> {
+    const existed = (await em.count(MfaTotp, { where: { userId } })) + (await em.count(RecoveryCode, { where: { userId } })) > 0;
+    await em.delete(MfaTotp, { userId });
+    await em.delete(RecoveryCode, { userId });
+    await em.update(User, { id: userId }, { mfaEnabled: false });
+    return existed;
+  }
+
+  /** Unlinks every provider account; returns how many there were. */
+  async unlinkSocialAccounts(em: EntityManager, userId: string): Promise<number> {
+    const count = await em.count(SOCIAL_ACCOUNT, { where: { userId } });
+    if (count) await em.delete(SOCIAL_ACCOUNT, { userId });
+    return count;
+  }
+
+  async markVerified(em: EntityManager, userId: string): Promise<void> {
+    await em.update(User, { id: userId }, { emailVerified: true });
+  }
+}

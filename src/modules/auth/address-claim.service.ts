@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ThrottledError, ValidationFailedError } from '../../common/errors/app-error.js';
+import type { AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
+import type { ClientContext } from '../../common/http/client-context.js';
+import { SecurityEventsService } from '../audit/security-events.service.js';
+import { MailService } from '../mail/mail.service.js';
+import { SessionsService } from '../tokens/sessions.service.js';
+import type { User } from '../users/user.entity.js';
+import { AddressClaimRepository } from './address-claim.repository.js';
+import { LoginThrottleService } from './login-throttle.service.js';
+import { PasswordService } from './password.service.js';
+
+/** How the owner of the address proved it. */
+export type AddressProof = 'provider_sign_in' | 'password_reset' | 'email_verification';
+
+/** What a verification request may show besides the key: that it comes from the account holder too. */
+export interface HolderProof {
+  principal?: AuthPrincipal;
+  password?: string;
+}
+
+/**
+ * Pre-account hijacking (Sudhodanan & Paverd, USENIX Security 2022; SECURITY.md 34). Anyone
+ * can sign up with an address they do not own and keep a password, sessions, MFA or a linked
+ * provider on the account until its owner arrives. So when the owner of an unverified address
+ * proves it — a provider asserting the address verified, a completed password reset, or the
+ * verification key used without the account's own session or password — everything set up
+ * while it was unverified stops granting access, the address becomes verified, and the event
+ * is audited and mailed. Every proof point calls this one service.
+ */
+@Injectable()
+export class AddressClaimService {
+  constructor(
+    private readonly claims: AddressClaimRepository,
+    private readonly sessions: SessionsService,
+    private readonly passwords: PasswordService,
+    private readonly throttle: LoginThrottleService,
+    private readonly mail: MailService,
+    private readonly events: SecurityEventsService,
+  ) {}
+
+  /**
+   * Runs inside the caller's transaction; the caller wakes the mail worker after commit
+   * (flushMail). A password reset keeps the password its owner has just chosen. Returns true
+   * when anything was revoked (and the owner was told), false for an address already verified
+   * or an account with nothing to revoke.
+   */
+  async claim(em: EntityManager, userId: string, proof: AddressProof, client: ClientContext | null): Promise<boolean> {
+    const user = await this.claims.lockUser(em, userId);
+    if (!user || user.emailVerified) return false;
+    const password = proof !== 'password_reset' && user.passwordHash !== null;
+    if (password) await this.claims.removePassword(em, user.id);
+    const mfa = (await this.claims.removeMfa(em, user.id)) || user.mfaEnabled;
+    const links = await this.claims.unlinkSocialAccounts(em, user.id);
+    const sessions = await this.sessions.endAllForUserIn(em, user.id, 'address_claimed');
+    await this.claims.markVerified(em, user.id);
+    if (!password && !mfa && links === 0 && sessions === 0) return false;
+    await this.events.record('unverified_credentials_revoked', user.id, client, null, em);
+    await this.mail.enqueue(em, user.email, 'unverified_credentials_revoked');
+    return true;
+  }
+
+  flushMail(): void {
+    this.mail.flush();
+  }
+
+  /**
+   * Whether a verification request also comes from whoever holds the account: one of its own
+   * live sessions (the guard has already refused ended ones), or its password. A wrong password
+   * is a 400 and counts against the account's login budget, like a failed login.
+   */
+  async isAccountHolder(user: User, proof: HolderProof, client: ClientContext): Promise<boolean> {
+    if (proof.principal?.userId === user.id) return true;
+    if (proof.password === undefined) return false;
+    try {
+      await this.throttle.assertAllowed(user.email, client.ip);
+    } catch (error) {
+      if (error instanceof ThrottledError) await this.events.record('login_throttled', user.id, client);
+      throw error;
+    }
+    const ok = user.passwordHash ? await this.passwords.verify(user.passwordHash, proof.password) : await this.passwords.verifyDummy(proof.password);
+    if (!ok) {
+      await this.throttle.recordFailure(user.email, client.ip);
+      await this.events.record('login_failed', user.id, client);
+      throw ValidationFailedError.field('password', 'Invalid password.');
+    }
+    await this.throttle.recordSuccess(user.email, client.ip);
+    return true;
+  }
+}
