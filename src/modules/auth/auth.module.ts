@@ -19,6 +19,7 @@ import { MfaController } from './mfa/mfa.controller.js';
 import { MfaRepository } from './mfa/mfa.repository.js';
 import { TotpService } from './mfa/totp.service.js';
 import { PasswordService } from './password.service.js';
+import { ReauthService } from './reauth.service.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 
@@ -29,6 +30,7 @@ import { LocalStrategy } from './strategies/local.strategy.js';
     AuthService,
     PasswordService,
     LoginThrottleService,
+    ReauthService,
     LocalStrategy,
     JwtStrategy,
     AccountTokensRepository,

@@ -16,6 +16,7 @@ import { LoginThrottleService, type PasswordAttempt } from './login-throttle.ser
 import { MfaLoginService, type MfaRequired } from './mfa/mfa-login.service.js';
 import { checkPassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
+import { ReauthService } from './reauth.service.js';
 import type { SignupDto } from './dto/signup.dto.js';
 
 export interface SignedIn {
@@ -39,6 +40,7 @@ export class AuthService {
     private readonly mail: MailService,
     private readonly events: SecurityEventsService,
     private readonly mfaLogin: MfaLoginService,
+    private readonly reauth: ReauthService,
   ) {}
 
   async signup(dto: SignupDto, client: ClientContext): Promise<SignedUp> {
@@ -116,12 +118,12 @@ export class AuthService {
   }
 
   /** DELETE /api/me/: re-authenticates with the password, ends every session, then removes the user. */
-  async deleteAccount(userId: string, password: string | undefined): Promise<void> {
+  async deleteAccount(userId: string, password: string | undefined, client: ClientContext, sessionId: string | null = null): Promise<void> {
     const user = await this.users.findById(userId);
     if (!user) throw new AuthenticationFailedError();
     if (user.passwordHash) {
       if (password === undefined || password === '') throw ValidationFailedError.field('password', MESSAGES.required);
-      if (!(await this.passwords.verify(user.passwordHash, password))) {
+      if (!(await this.reauth.passwordMatches(user, password, client, sessionId))) {
         throw ValidationFailedError.field('password', 'Invalid password.');
       }
     }

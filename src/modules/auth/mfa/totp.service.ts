@@ -11,7 +11,7 @@ import { ThrottlePolicies } from '../../../throttle/throttle-policies.js';
 import { SecurityEventsService } from '../../audit/security-events.service.js';
 import type { User } from '../../users/user.entity.js';
 import { UsersRepository } from '../../users/users.repository.js';
-import { PasswordService } from '../password.service.js';
+import { ReauthService } from '../reauth.service.js';
 import { MfaRepository } from './mfa.repository.js';
 import { open, seal } from './secret-box.js';
 
@@ -38,7 +38,7 @@ export class TotpService {
     private readonly dataSource: DataSource,
     private readonly mfa: MfaRepository,
     private readonly users: UsersRepository,
-    private readonly passwords: PasswordService,
+    private readonly reauth: ReauthService,
     private readonly policies: ThrottlePolicies,
     private readonly events: SecurityEventsService,
     @Inject(mfaConfig.KEY) private readonly config: ConfigType<typeof mfaConfig>,
@@ -76,7 +76,7 @@ export class TotpService {
     if (!user.mfaEnabled) throw ValidationFailedError.field('non_field_errors', 'MFA is not enabled.');
     let ok = false;
     if (proof.code) ok = await this.verifySecondFactor(user, proof.code);
-    else if (proof.password && user.passwordHash) ok = await this.passwords.verify(user.passwordHash, proof.password);
+    else if (proof.password && user.passwordHash) ok = await this.reauth.passwordMatches(user, proof.password, client);
     else throw ValidationFailedError.field('non_field_errors', 'Send a current code or your password.');
     if (!ok) throw proof.code ? INVALID_CODE() : ValidationFailedError.field('password', 'Invalid password.');
     await this.dataSource.transaction(async (em) => {
