@@ -23,10 +23,19 @@ describe('Redis configured but unreachable', () => {
     expect(response.body).toEqual({ detail: 'Service temporarily unavailable, try again later.', code: 'service_unavailable' });
   });
 
-  it('issues no tokens at login while the rate-limit store is down', async () => {
-    const response = await broken.http.post('/api/login/').send({ email: 'someone@example.com', password: 'whatever-password' });
+  it.each([
+    ['a JSON body', () => broken.http.post('/api/login/').send({ email: 'someone@example.com', password: 'whatever-password' })],
+    ['Basic auth', () => broken.http.post('/api/login/').set('Authorization', `Basic ${Buffer.from('someone@example.com:whatever-password').toString('base64')}`)],
+  ])('issues no tokens at login by %s while the rate-limit store is down: 503, never a pass', async (_how, login) => {
+    const response = await login();
     expect(response.status).toBe(503);
-    expect(response.body.access).toBeUndefined();
+    expect(response.body).toEqual({ detail: 'Service temporarily unavailable, try again later.', code: 'service_unavailable' });
+  });
+
+  it('fails the per-IP budget of open endpoints closed with 503', async () => {
+    const response = await broken.http.post('/api/auth/password/reset/').send({ email: 'someone@example.com' });
+    expect(response.status).toBe(503);
+    expect(response.body.code).toBe('service_unavailable');
   });
 
   it('reports not ready', async () => {

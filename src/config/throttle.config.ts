@@ -3,7 +3,11 @@ import { int, type Env } from './env.js';
 
 export function loadThrottleConfig(env: Env = process.env) {
   return {
-    /** Failed logins allowed per account+IP, per account and per IP within the window before delays start. */
+    /**
+     * Wrong passwords (at login and at every re-entry of the password) allowed per account+IP, per
+     * account and per IP within the window before delays start: past them, one more check after
+     * 1 s, 2 s, 4 s … up to LOGIN_THROTTLE_MAX_DELAY_SECONDS. A right password clears the account's.
+     */
     accountIpFree: int(env, 'LOGIN_THROTTLE_ACCOUNT_IP_FREE', 5, 1, 1000),
     accountFree: int(env, 'LOGIN_THROTTLE_ACCOUNT_FREE', 20, 1, 10000),
     ipFree: int(env, 'LOGIN_THROTTLE_IP_FREE', 100, 1, 100000),

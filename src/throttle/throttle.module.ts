@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { RateLimitGuard } from './rate-limit.guard.js';
-import { RateLimitStore } from './rate-limit.store.js';
+import { ThrottlePolicies } from './throttle-policies.js';
 
 @Global()
-@Module({ providers: [RateLimitStore, RateLimitGuard], exports: [RateLimitStore, RateLimitGuard] })
+@Module({ providers: [ThrottlePolicies, RateLimitGuard], exports: [ThrottlePolicies, RateLimitGuard] })
 export class ThrottleModule {}

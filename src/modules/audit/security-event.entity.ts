@@ -5,6 +5,8 @@ export const SECURITY_EVENTS = [
   'login_succeeded',
   'login_failed',
   'login_throttled',
+  'reauth_failed',
+  'reauth_throttled',
   'refresh_reuse',
   'logout',
   'logout_all',

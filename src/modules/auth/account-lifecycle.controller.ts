@@ -93,9 +93,9 @@ export class AccountLifecycleController {
   @ApiBearerAuth()
   @Post('password/change')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Change the password', description: '`old_password` is required when the account has one. Other sessions end unless LOGOUT_ON_PASSWORD_CHANGE=false; this one stays.' })
+  @ApiOperation({ summary: 'Change the password', description: '`old_password` is required when the account has one; wrong ones draw on the login failure budget (429 once it is spent). Other sessions end unless LOGOUT_ON_PASSWORD_CHANGE=false; this one stays.' })
   @ApiOkResponse({ type: DetailResponse, example: { detail: 'New password has been saved.' } })
-  @ApiErrors(400, 401)
+  @ApiErrors(400, 401, 429)
   async changePassword(@CurrentUser() principal: AuthPrincipal, @Body() dto: PasswordChangeDto, @Req() request: FastifyRequest): Promise<DetailResponse> {
     await this.change.change(principal, dto.old_password, dto.new_password1, dto.new_password2, clientContext(request));
     return { detail: 'New password has been saved.' };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ThrottledError, ValidationFailedError } from '../../common/errors/app-error.js';
+import { ValidationFailedError } from '../../common/errors/app-error.js';
 import type { AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
@@ -8,8 +8,7 @@ import { MailService } from '../mail/mail.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import type { User } from '../users/user.entity.js';
 import { AddressClaimRepository } from './address-claim.repository.js';
-import { LoginThrottleService } from './login-throttle.service.js';
-import { PasswordService } from './password.service.js';
+import { ReauthService } from './reauth.service.js';
 
 /** How the owner of the address proved it. */
 export type AddressProof = 'provider_sign_in' | 'password_reset' | 'email_verification';
@@ -34,8 +33,7 @@ export class AddressClaimService {
   constructor(
     private readonly claims: AddressClaimRepository,
     private readonly sessions: SessionsService,
-    private readonly passwords: PasswordService,
-    private readonly throttle: LoginThrottleService,
+    private readonly reauth: ReauthService,
     private readonly mail: MailService,
     private readonly events: SecurityEventsService,
   ) {}
@@ -68,24 +66,12 @@ export class AddressClaimService {
   /**
    * Whether a verification request also comes from whoever holds the account: one of its own
    * live sessions (the guard has already refused ended ones), or its password. A wrong password
-   * is a 400 and counts against the account's login budget, like a failed login.
+   * is a 400 and draws on the account's login budget like every password re-entry.
    */
   async isAccountHolder(user: User, proof: HolderProof, client: ClientContext): Promise<boolean> {
     if (proof.principal?.userId === user.id) return true;
     if (proof.password === undefined) return false;
-    try {
-      await this.throttle.assertAllowed(user.email, client.ip);
-    } catch (error) {
-      if (error instanceof ThrottledError) await this.events.record('login_throttled', user.id, client);
-      throw error;
-    }
-    const ok = user.passwordHash ? await this.passwords.verify(user.passwordHash, proof.password) : await this.passwords.verifyDummy(proof.password);
-    if (!ok) {
-      await this.throttle.recordFailure(user.email, client.ip);
-      await this.events.record('login_failed', user.id, client);
-      throw ValidationFailedError.field('password', 'Invalid password.');
-    }
-    await this.throttle.recordSuccess(user.email, client.ip);
+    if (!(await this.reauth.passwordMatches(user, proof.password, client))) throw ValidationFailedError.field('password', 'Invalid password.');
     return true;
   }
 }

@@ -85,11 +85,11 @@ export class AccountController {
 
   @Delete()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete the account', description: 'Requires `password` when the account has one. The user, its sessions and tokens are removed.' })
+  @ApiOperation({ summary: 'Delete the account', description: 'Requires `password` when the account has one; wrong passwords draw on the login failure budget (429 once it is spent). The user, its sessions and tokens are removed.' })
   @ApiBody({ type: DeleteAccountDto, required: false })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrors(400, 401)
-  async remove(@CurrentUser() principal: AuthPrincipal, @Body() dto: DeleteAccountDto): Promise<void> {
-    await this.auth.deleteAccount(principal.userId, dto.password);
+  @ApiErrors(400, 401, 429)
+  async remove(@CurrentUser() principal: AuthPrincipal, @Body() dto: DeleteAccountDto, @Req() request: FastifyRequest): Promise<void> {
+    await this.auth.deleteAccount(principal.userId, dto.password, clientContext(request), principal.sessionId);
   }
 }

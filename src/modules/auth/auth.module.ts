@@ -20,6 +20,7 @@ import { MfaController } from './mfa/mfa.controller.js';
 import { MfaRepository } from './mfa/mfa.repository.js';
 import { TotpService } from './mfa/totp.service.js';
 import { PasswordService } from './password.service.js';
+import { ReauthService } from './reauth.service.js';
 import { ResetMailComposer } from './reset-mail.composer.js';
 import { VerificationMailComposer } from './verification-mail.composer.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
@@ -32,6 +33,7 @@ import { LocalStrategy } from './strategies/local.strategy.js';
     AuthService,
     PasswordService,
     LoginThrottleService,
+    ReauthService,
     LocalStrategy,
     JwtStrategy,
     AccountTokensRepository,

@@ -12,10 +12,11 @@ import { SessionsService } from '../tokens/sessions.service.js';
 import type { TokenPair } from '../tokens/token-claims.js';
 import { MailService } from '../mail/mail.service.js';
 import { EmailVerificationService } from './email-verification.service.js';
-import { LoginThrottleService } from './login-throttle.service.js';
+import { LoginThrottleService, type PasswordAttempt } from './login-throttle.service.js';
 import { MfaLoginService, type MfaRequired } from './mfa/mfa-login.service.js';
 import { checkPassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
+import { ReauthService } from './reauth.service.js';
 import type { SignupDto } from './dto/signup.dto.js';
 
 export interface SignedIn {
@@ -39,6 +40,7 @@ export class AuthService {
     private readonly mail: MailService,
     private readonly events: SecurityEventsService,
     private readonly mfaLogin: MfaLoginService,
+    private readonly reauth: ReauthService,
   ) {}
 
   async signup(dto: SignupDto, client: ClientContext): Promise<SignedUp> {
@@ -80,9 +82,9 @@ export class AuthService {
    * Only a caller who knows the password learns that the account is disabled.
    */
   async validateCredentials(email: string, password: string, client: ClientContext): Promise<User> {
-    const ip = client.ip;
+    let attempt: PasswordAttempt;
     try {
-      await this.throttle.assertAllowed(email, ip);
+      attempt = await this.throttle.reserve(email, client.ip);
     } catch (error) {
       if (error instanceof ThrottledError) await this.events.record('login_throttled', null, client);
       throw error;
@@ -90,11 +92,10 @@ export class AuthService {
     const user = await this.users.findByEmail(normalizeEmail(email));
     const ok = user?.passwordHash ? await this.passwords.verify(user.passwordHash, password) : await this.passwords.verifyDummy(password);
     if (!user || !ok) {
-      await this.throttle.recordFailure(email, ip);
       await this.events.record('login_failed', user?.id ?? null, client);
       throw new AuthenticationFailedError();
     }
-    await this.throttle.recordSuccess(email, ip);
+    await attempt.succeeded();
     if (!user.isActive) throw new UserInactiveError();
     if (this.verification.mandatory && !user.emailVerified) throw new EmailNotVerifiedError();
     if (this.passwords.needsRehash(user.passwordHash!)) {
@@ -117,12 +118,12 @@ export class AuthService {
   }
 
   /** DELETE /api/me/: re-authenticates with the password, ends every session, then removes the user. */
-  async deleteAccount(userId: string, password: string | undefined): Promise<void> {
+  async deleteAccount(userId: string, password: string | undefined, client: ClientContext, sessionId: string | null = null): Promise<void> {
     const user = await this.users.findById(userId);
     if (!user) throw new AuthenticationFailedError();
     if (user.passwordHash) {
       if (password === undefined || password === '') throw ValidationFailedError.field('password', MESSAGES.required);
-      if (!(await this.passwords.verify(user.passwordHash, password))) {
+      if (!(await this.reauth.passwordMatches(user, password, client, sessionId))) {
         throw ValidationFailedError.field('password', 'Invalid password.');
       }
     }

@@ -3,11 +3,11 @@ import type { ConfigType } from '@nestjs/config';
 import { DataSource, type EntityManager } from 'typeorm';
 import { accountConfig } from '../../config/account.config.js';
 import { NotFoundError } from '../../common/errors/app-error.js';
-import { RateLimitStore } from '../../throttle/rate-limit.store.js';
+import { ThrottlePolicies } from '../../throttle/throttle-policies.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
 import { MailService } from '../mail/mail.service.js';
-import { normalizeEmail } from '../users/email.js';
+import { emailKey, normalizeEmail } from '../users/email.js';
 import type { User } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AccountTokensService } from './account-tokens.service.js';
@@ -21,7 +21,7 @@ export class EmailVerificationService {
     private readonly users: UsersRepository,
     private readonly tokens: AccountTokensService,
     private readonly mail: MailService,
-    private readonly limits: RateLimitStore,
+    private readonly limits: ThrottlePolicies,
     private readonly events: SecurityEventsService,
     @Inject(accountConfig.KEY) private readonly config: ConfigType<typeof accountConfig>,
     private readonly claims: AddressClaimService,
@@ -75,9 +75,8 @@ export class EmailVerificationService {
     await this.mail.request('verify_email', normalizeEmail(email));
   }
 
-  /** At most ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR mails of one kind to one address. */
+  /** At most ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR mails of one kind to one address, however it is spelt. */
   async withinMailLimit(kind: string, email: string): Promise<boolean> {
-    const [count] = await this.limits.increment([`mail:${kind}:${email.toLowerCase()}`], 3600 * 1000);
-    return count <= this.config.mailsPerAddressPerHour;
+    return (await this.limits.mailsPerAddress.take(`${kind}:${emailKey(email)}`)).allowed;
   }
 }

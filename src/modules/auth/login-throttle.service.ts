@@ -1,51 +1,61 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { throttleConfig } from '../../config/throttle.config.js';
+import { Injectable } from '@nestjs/common';
 import { ThrottledError } from '../../common/errors/app-error.js';
-import { RateLimitStore } from '../../throttle/rate-limit.store.js';
+import type { EscalatingBudget, Reservation } from '../../throttle/escalating-budget.js';
+import { ThrottlePolicies } from '../../throttle/throttle-policies.js';
+import { emailKey } from '../users/email.js';
+
+/** A password check that has been let through; once the password proves right, say so. */
+export interface PasswordAttempt {
+  succeeded(): Promise<void>;
+}
 
 /**
- * Brute-force protection for password login (SECURITY.md 25, OWASP Authentication cheat
- * sheet): failures are counted per account+IP, per account and per IP. Past each key's free
- * allowance every further failure blocks that key for a doubling delay, never for good, so a
- * stranger cannot lock an owner out for long. The check runs before any hashing.
+ * Brute-force protection for every password check, at login and wherever the password is asked
+ * again (SECURITY.md 25, 33): attempts are counted per account+IP, per account and per IP, and
+ * reserved atomically before any hashing, so parallel guesses cannot share a free slot
+ * (SECURITY.md 31). A wrong password keeps its reservation; a right one clears the account's
+ * and hands the address its one back, so successful logins never spend an address's budget.
  */
 @Injectable()
 export class LoginThrottleService {
-  constructor(
-    private readonly store: RateLimitStore,
-    @Inject(throttleConfig.KEY) private readonly config: ConfigType<typeof throttleConfig>,
-  ) {}
+  constructor(private readonly policies: ThrottlePolicies) {}
 
-  private keys(email: string, ip: string | null): { key: string; free: number }[] {
-    const account = email.trim().toLowerCase();
+  private keys(email: string, ip: string | null): [EscalatingBudget, string][] {
+    const account = emailKey(email);
     const address = ip ?? 'unknown';
     return [
-      { key: `login:acct-ip:${account}|${address}`, free: this.config.accountIpFree },
-      { key: `login:acct:${account}`, free: this.config.accountFree },
-      { key: `login:ip:${address}`, free: this.config.ipFree },
+      [this.policies.passwordAccountIp, `${account}|${address}`],
+      [this.policies.passwordAccount, account],
+      [this.policies.passwordIp, address],
     ];
   }
 
-  async assertAllowed(email: string, ip: string | null): Promise<void> {
-    const ms = await this.store.blockedFor(this.keys(email, ip).map(({ key }) => key));
-    if (ms > 0) throw new ThrottledError(Math.ceil(ms / 1000));
-  }
-
-  async recordFailure(email: string, ip: string | null): Promise<void> {
+  /** Throws ThrottledError (429 with Retry-After) when any budget is spent, a 503 when the store is down. */
+  async reserve(email: string, ip: string | null): Promise<PasswordAttempt> {
     const keys = this.keys(email, ip);
-    const counts = await this.store.increment(keys.map(({ key }) => key), this.config.windowSeconds * 1000);
-    for (const [index, { key, free }] of keys.entries()) {
-      const over = counts[index] - free;
-      if (over > 0) {
-        const delaySeconds = Math.min(2 ** Math.min(over - 1, 30), this.config.maxDelaySeconds);
-        await this.store.block(key, delaySeconds * 1000);
-      }
+    const outcomes = await Promise.allSettled(keys.map(([budget, key]) => budget.reserve(key)));
+    const taken: [EscalatingBudget, Reservation][] = [];
+    let waitMs = 0;
+    let failure: unknown;
+    for (const [index, outcome] of outcomes.entries()) {
+      if (outcome.status === 'rejected') failure ??= outcome.reason;
+      else if ('refused' in outcome.value) waitMs = Math.max(waitMs, outcome.value.refused.retryAfterMs);
+      else taken.push([keys[index][0], outcome.value.reservation]);
     }
-  }
-
-  /** A correct password clears the account's counters; the IP's stays (one IP, many accounts). */
-  async recordSuccess(email: string, ip: string | null): Promise<void> {
-    await this.store.reset(this.keys(email, ip).slice(0, 2).map(({ key }) => key));
+    if (failure !== undefined || waitMs > 0) {
+      // Not checked after all: what it took from the other budgets goes back.
+      const undone = await Promise.allSettled(taken.map(([budget, reservation]) => budget.undo(reservation)));
+      const undoFailure = undone.find((result) => result.status === 'rejected');
+      if (failure !== undefined) throw failure;
+      if (undoFailure) throw undoFailure.reason;
+      throw new ThrottledError(Math.ceil(waitMs / 1000));
+    }
+    return {
+      // The account starts afresh; the address only gets this attempt back (one address, many accounts).
+      succeeded: async () => {
+        const [accountIp, account, address] = taken;
+        await Promise.all([accountIp[0].clear(accountIp[1].key), account[0].clear(account[1].key), address[0].undo(address[1])]);
+      },
+    };
   }
 }

@@ -14,6 +14,7 @@ import { UsersService } from '../users/users.service.js';
 import { AccountTokensService } from './account-tokens.service.js';
 import { checkNewPassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
+import { ReauthService } from './reauth.service.js';
 
 @Injectable()
 export class PasswordChangeService {
@@ -22,6 +23,7 @@ export class PasswordChangeService {
     private readonly users: UsersService,
     private readonly usersRepository: UsersRepository,
     private readonly passwords: PasswordService,
+    private readonly reauth: ReauthService,
     private readonly tokens: AccountTokensService,
     private readonly sessions: SessionsService,
     private readonly mail: MailService,
@@ -35,7 +37,7 @@ export class PasswordChangeService {
     const errors: FieldErrors = {};
     if (user.passwordHash) {
       if (!oldPassword) errors.old_password = [MESSAGES.required];
-      else if (!(await this.passwords.verify(user.passwordHash, oldPassword))) {
+      else if (!(await this.reauth.passwordMatches(user, oldPassword, client, principal.sessionId))) {
         errors.old_password = ['Your old password was entered incorrectly. Please enter it again.'];
       }
     }

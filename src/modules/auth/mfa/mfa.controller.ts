@@ -50,7 +50,7 @@ export class MfaController {
   @ApiBearerAuth()
   @Post('mfa/totp/disable')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Turn MFA off', description: 'Needs a current code (TOTP or recovery) or the password.' })
+  @ApiOperation({ summary: 'Turn MFA off', description: 'Needs a current code (TOTP or recovery) or the password. Wrong codes draw on the MFA failure budget, wrong passwords on the login failure budget (429 once spent).' })
   @ApiOkResponse({ type: DetailResponse, example: { detail: 'MFA disabled.' } })
   @ApiErrors(BAD_CODE, 401, 429)
   async disable(@CurrentUser() principal: AuthPrincipal, @Body() dto: MfaDisableDto, @Req() request: FastifyRequest): Promise<DetailResponse> {

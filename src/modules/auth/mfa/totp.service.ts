@@ -7,17 +7,16 @@ import { DataSource } from 'typeorm';
 import { mfaConfig } from '../../../config/mfa.config.js';
 import { ThrottledError, ValidationFailedError } from '../../../common/errors/app-error.js';
 import type { ClientContext } from '../../../common/http/client-context.js';
-import { RateLimitStore } from '../../../throttle/rate-limit.store.js';
+import { ThrottlePolicies } from '../../../throttle/throttle-policies.js';
 import { SecurityEventsService } from '../../audit/security-events.service.js';
 import type { User } from '../../users/user.entity.js';
 import { UsersRepository } from '../../users/users.repository.js';
-import { PasswordService } from '../password.service.js';
+import { ReauthService } from '../reauth.service.js';
 import { MfaRepository } from './mfa.repository.js';
 import { open, seal } from './secret-box.js';
 
 const PERIOD = 30;
 const RECOVERY_CODES = 10;
-const FAILURE_WINDOW_MS = 15 * 60 * 1000;
 const INVALID_CODE = () => ValidationFailedError.field('code', 'Invalid code.');
 
 /** Recovery codes: 10 groups of base32, about 50 random bits each, easy to type. */
@@ -28,8 +27,10 @@ function newRecoveryCode(): string {
 
 /**
  * TOTP (RFC 6238, via otpauth) with recovery codes. A code is accepted within ±1 step and
- * only once; recovery codes are single-use and stored hashed (SECURITY.md 21). Wrong codes
- * are counted per user and answered with 429 past MFA_MAX_FAILURES in 15 minutes.
+ * only once; recovery codes are single-use and stored hashed (SECURITY.md 21). Every code
+ * check first takes a point from the user's MFA budget (MFA_MAX_FAILURES in 15 minutes, then
+ * 429), atomically, so parallel guesses cannot share one (SECURITY.md 31); a right code gives
+ * its point back.
  */
 @Injectable()
 export class TotpService {
@@ -37,8 +38,8 @@ export class TotpService {
     private readonly dataSource: DataSource,
     private readonly mfa: MfaRepository,
     private readonly users: UsersRepository,
-    private readonly passwords: PasswordService,
-    private readonly limits: RateLimitStore,
+    private readonly reauth: ReauthService,
+    private readonly policies: ThrottlePolicies,
     private readonly events: SecurityEventsService,
     @Inject(mfaConfig.KEY) private readonly config: ConfigType<typeof mfaConfig>,
   ) {}
@@ -75,7 +76,7 @@ export class TotpService {
     if (!user.mfaEnabled) throw ValidationFailedError.field('non_field_errors', 'MFA is not enabled.');
     let ok = false;
     if (proof.code) ok = await this.verifySecondFactor(user, proof.code);
-    else if (proof.password && user.passwordHash) ok = await this.passwords.verify(user.passwordHash, proof.password);
+    else if (proof.password && user.passwordHash) ok = await this.reauth.passwordMatches(user, proof.password, client);
     else throw ValidationFailedError.field('non_field_errors', 'Send a current code or your password.');
     if (!ok) throw proof.code ? INVALID_CODE() : ValidationFailedError.field('password', 'Invalid password.');
     await this.dataSource.transaction(async (em) => {
@@ -100,34 +101,26 @@ export class TotpService {
   async verifySecondFactor(user: User, code: string): Promise<boolean> {
     const trimmed = code.replace(/\s/g, '');
     if (/^\d{6}$/.test(trimmed)) return this.checkTotp(user, trimmed);
-    await this.assertNotThrottled(user.id);
-    const ok = await this.mfa.useRecoveryCode(user.id, trimmed.toLowerCase());
-    if (!ok) await this.recordFailure(user.id);
+    return this.throttled(user.id, () => this.mfa.useRecoveryCode(user.id, trimmed.toLowerCase()));
+  }
+
+  private checkTotp(user: User, code: string): Promise<boolean> {
+    return this.throttled(user.id, async () => {
+      const record = await this.mfa.findTotp(user.id);
+      const trimmed = code.replace(/\s/g, '');
+      if (!record || !/^\d{6}$/.test(trimmed)) return false;
+      const now = Date.now();
+      const delta = this.totp(user, open(record.secretEncrypted, this.config.encryptionKey)).validate({ token: trimmed, timestamp: now, window: 1 });
+      return delta !== null && (await this.mfa.useStep(user.id, Math.floor(now / 1000 / PERIOD) + delta));
+    });
+  }
+
+  /** Takes the attempt's point before the check; a right code gives it back. */
+  private async throttled(userId: string, check: () => Promise<boolean>): Promise<boolean> {
+    const verdict = await this.policies.mfaCodes.take(userId);
+    if (!verdict.allowed) throw new ThrottledError(Math.ceil(verdict.retryAfterMs / 1000));
+    const ok = await check();
+    if (ok) await this.policies.mfaCodes.giveBack(userId);
     return ok;
-  }
-
-  private async checkTotp(user: User, code: string): Promise<boolean> {
-    await this.assertNotThrottled(user.id);
-    const record = await this.mfa.findTotp(user.id);
-    const trimmed = code.replace(/\s/g, '');
-    if (!record || !/^\d{6}$/.test(trimmed)) {
-      await this.recordFailure(user.id);
-      return false;
-    }
-    const now = Date.now();
-    const delta = this.totp(user, open(record.secretEncrypted, this.config.encryptionKey)).validate({ token: trimmed, timestamp: now, window: 1 });
-    const ok = delta !== null && (await this.mfa.useStep(user.id, Math.floor(now / 1000 / PERIOD) + delta));
-    if (!ok) await this.recordFailure(user.id);
-    return ok;
-  }
-
-  private async assertNotThrottled(userId: string): Promise<void> {
-    const ms = await this.limits.blockedFor([`mfa:${userId}`]);
-    if (ms > 0) throw new ThrottledError(Math.ceil(ms / 1000));
-  }
-
-  private async recordFailure(userId: string): Promise<void> {
-    const [count] = await this.limits.increment([`mfa-fail:${userId}`], FAILURE_WINDOW_MS);
-    if (count >= this.config.maxFailures) await this.limits.block(`mfa:${userId}`, FAILURE_WINDOW_MS);
   }
 }
