@@ -7,6 +7,7 @@ import pg from 'pg';
 import { loadDatabaseConfig } from '../src/config/database.config.js';
 import { createDataSource } from '../src/database/data-source.js';
 import { MIGRATIONS } from '../src/database/entities.js';
+import { emailKey } from '../src/modules/users/email.js';
 import { startApp, type TestApp } from './setup/test-app.js';
 import { linkIn, SmtpSink } from './setup/smtp-sink.js';
 import { dumpDatabase, spellings } from './factories/database-dump.js';
@@ -63,7 +64,7 @@ describe('the migration that drops stored mail bodies', () => {
     await ds.initialize();
     try {
       await ds.runMigrations();
-      await ds.query(`INSERT INTO users (id, email) VALUES ($1, $2), ($3, $4)`, [user.id, user.email, other.id, other.email]);
+      await ds.query(`INSERT INTO users (id, email, email_key) VALUES ($1, $2, $3), ($4, $5, $6)`, [user.id, user.email, emailKey(user.email), other.id, other.email, emailKey(other.email)]);
       const expires = new Date(Date.now() + 3600_000);
       await ds.query(
         `INSERT INTO account_tokens (user_id, purpose, token_hash, state_hash, expires_at) VALUES ($1, 'password_reset', $2, $5, $4), ($1, 'verify_email', $3, $5, $4), ($6, 'verify_email', $7, $5, $4)`,

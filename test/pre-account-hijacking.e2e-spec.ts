@@ -197,7 +197,7 @@ describe('pre-account hijacking: the owner proving the address revokes what was 
     const wrong = await t.http.post('/api/auth/registration/verify-email/').send({ key, password: 'not-the-password-1' });
     expect([wrong.status, wrong.body]).toEqual([400, { password: ['Invalid password.'] }]);
     expect((await me(account.access)).body.email_verified).toBe(false);
-    expect(await t.db.query(`SELECT event FROM security_events WHERE user_id = $1 AND event = 'login_failed'`, [account.userId])).toHaveLength(1);
+    expect(await t.db.query(`SELECT event FROM security_events WHERE user_id = $1 AND event = 'reauth_failed'`, [account.userId])).toHaveLength(1);
 
     const verified = await t.http.post('/api/auth/registration/verify-email/').send({ key, password: PASSWORD });
     expect(verified.status).toBe(200);
