@@ -90,6 +90,6 @@ export class AccountController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 401)
   async remove(@CurrentUser() principal: AuthPrincipal, @Body() dto: DeleteAccountDto): Promise<void> {
-    await this.auth.deleteAccount(principal.userId, dto.password);
+    await this.auth.deleteAccount(principal.user, dto.password);
   }
 }

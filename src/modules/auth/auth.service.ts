@@ -117,9 +117,7 @@ export class AuthService {
   }
 
   /** DELETE /api/me/: re-authenticates with the password, ends every session, then removes the user. */
-  async deleteAccount(userId: string, password: string | undefined): Promise<void> {
-    const user = await this.users.findById(userId);
-    if (!user) throw new AuthenticationFailedError();
+  async deleteAccount(user: User, password: string | undefined): Promise<void> {
     if (user.passwordHash) {
       if (password === undefined || password === '') throw ValidationFailedError.field('password', MESSAGES.required);
       if (!(await this.passwords.verify(user.passwordHash, password))) {

@@ -6,13 +6,12 @@ import { TokenNotValidError } from '../../common/errors/app-error.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { RevocationService } from './revocation.service.js';
 import { SessionsRepository } from './sessions.repository.js';
 import type { TokenPair } from './token-claims.js';
 import { TokenIssuerService } from './token-issuer.service.js';
 import { TokenVerifierService } from './token-verifier.service.js';
 
-type RotationOutcome = { kind: 'rotated'; pair: TokenPair } | { kind: 'rejected' } | { kind: 'reused'; sessionId: string; userId: string };
+type RotationOutcome = { kind: 'rotated'; pair: TokenPair } | { kind: 'rejected' };
 
 /**
  * Refresh-token rotation (simplejwt ROTATE_REFRESH_TOKENS + BLACKLIST_AFTER_ROTATION).
@@ -27,7 +26,6 @@ export class RefreshTokenService {
     private readonly users: UsersRepository,
     private readonly issuer: TokenIssuerService,
     private readonly verifier: TokenVerifierService,
-    private readonly revocation: RevocationService,
     private readonly events: SecurityEventsService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {}
@@ -47,8 +45,10 @@ export class RefreshTokenService {
         // Within the grace window it is more likely a client that refreshed twice in parallel.
         const graceMs = this.config.refreshReuseGraceSeconds * 1000;
         if (spent && now - spent.blacklistedAt.getTime() > graceMs) {
+          // Revoked and recorded in the same transaction: nothing is left to fail after the commit.
           await this.sessions.revoke([session.id], 'refresh_reuse', em);
-          return { kind: 'reused', sessionId: session.id, userId: session.userId };
+          await this.events.record('refresh_reuse', session.userId, client, session.id, em);
+          return { kind: 'rejected' };
         }
         return { kind: 'rejected' };
       }
@@ -60,19 +60,6 @@ export class RefreshTokenService {
       return { kind: 'rotated', pair: { access: this.issuer.issue('access', user.id, session.id, now).token, refresh: refresh.token } };
     });
     if (outcome.kind === 'rotated') return outcome.pair;
-    if (outcome.kind === 'reused') {
-      await this.revocation.markRevoked([outcome.sessionId]);
-      await this.events.record('refresh_reuse', outcome.userId, client, outcome.sessionId);
-    }
     throw new TokenNotValidError();
-  }
-
-  /** POST /api/token/verify/: a signature check plus the revocation and blacklist state. */
-  async verifyAny(token: unknown): Promise<void> {
-    const claims = this.verifier.verify(token, ['access', 'refresh']);
-    if (await this.revocation.isRevoked(claims.sid)) throw new TokenNotValidError();
-    if (claims.token_type === 'refresh') {
-      if (await this.sessions.isSpentOrUnknown(claims.jti)) throw new TokenNotValidError();
-    }
   }
 }

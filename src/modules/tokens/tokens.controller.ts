@@ -13,6 +13,7 @@ import { DetailResponse } from '../../common/swagger/error.response.js';
 import { JwksResponse, RefreshResponse } from './dto/token-responses.js';
 import { LogoutDto, RefreshDto, VerifyDto } from './dto/token-requests.dto.js';
 import { RefreshTokenService } from './refresh-token.service.js';
+import { SessionAuthService } from './session-auth.service.js';
 import { SessionsService } from './sessions.service.js';
 import { TokenKeysService } from './token-keys.service.js';
 
@@ -22,6 +23,7 @@ export class TokensController {
   constructor(
     private readonly refreshTokens: RefreshTokenService,
     private readonly sessions: SessionsService,
+    private readonly sessionAuth: SessionAuthService,
     private readonly keys: TokenKeysService,
     private readonly cookies: AuthCookies,
   ) {}
@@ -49,11 +51,11 @@ export class TokensController {
   @Public()
   @Post('api/token/verify')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Check a token', description: 'Answers `{}` for a valid, unrevoked access or refresh token.' })
+  @ApiOperation({ summary: 'Check a token', description: 'Answers `{}` for a valid access or unspent refresh token of a live session of an active user.' })
   @ApiOkResponse({ schema: { type: 'object', example: {} } })
   @ApiErrors(400, 401)
   async verify(@Body() dto: VerifyDto): Promise<Record<string, never>> {
-    await this.refreshTokens.verifyAny(dto.token);
+    await this.sessionAuth.verify(dto.token);
     return {};
   }
 
