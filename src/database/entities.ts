@@ -16,7 +16,8 @@ import { CreateSecurityEvents1795451335450 } from '../../migrations/179545133545
 import { CreateMfaTables1795452491495 } from '../../migrations/1795452491495-CreateMfaTables.js';
 import { CreateSocialAccounts1795453072268 } from '../../migrations/1795453072268-CreateSocialAccounts.js';
 import { CreateOauthFlows1795453294684 } from '../../migrations/1795453294684-CreateOauthFlows.js';
+import { AddRefreshSuccessor1795968651092 } from '../../migrations/1795968651092-AddRefreshSuccessor.js';
 
 // Listed explicitly rather than globbed: globs resolve differently under tsc output and Jest's ESM loader.
 export const ENTITIES = [User, Session, OutstandingToken, BlacklistedToken, OutboxMail, AccountToken, SecurityEvent, MfaTotp, RecoveryCode, MfaChallenge, SocialAccount, OauthFlow];
-export const MIGRATIONS = [CreateUsersAndSessions1795447945185, CreateMailOutboxAndAccountTokens1795450477796, CreateSecurityEvents1795451335450, CreateMfaTables1795452491495, CreateSocialAccounts1795453072268, CreateOauthFlows1795453294684];
+export const MIGRATIONS = [CreateUsersAndSessions1795447945185, CreateMailOutboxAndAccountTokens1795450477796, CreateSecurityEvents1795451335450, CreateMfaTables1795452491495, CreateSocialAccounts1795453072268, CreateOauthFlows1795453294684, AddRefreshSuccessor1795968651092];

@@ -73,13 +73,13 @@ export class SessionsRepository {
     return em.findOne(BlacklistedToken, { where: { tokenId } });
   }
 
-  /** Blacklists a refresh token; false when it was already spent. */
-  async spend(em: EntityManager, tokenId: string): Promise<boolean> {
+  /** Blacklists a refresh token and records its successor; false when it was already spent. */
+  async spend(em: EntityManager, tokenId: string, successor: { jti: string; issuedAt: Date }): Promise<boolean> {
     const result = await em
       .createQueryBuilder()
       .insert()
       .into(BlacklistedToken)
-      .values({ id: randomUUID(), tokenId })
+      .values({ id: randomUUID(), tokenId, successorJti: successor.jti, successorIssuedAt: successor.issuedAt })
       .orIgnore()
       .returning('id')
       .execute();
@@ -88,6 +88,12 @@ export class SessionsRepository {
 
   async extend(em: EntityManager, sessionId: string, lastUsedAt: Date, expiresAt: Date): Promise<void> {
     await em.update(Session, { id: sessionId }, { lastUsedAt, expiresAt });
+  }
+
+  /** True when the refresh token with this jti was issued and has been spent. */
+  async isSpent(em: EntityManager, jti: string): Promise<boolean> {
+    const rows: unknown[] = await em.query(`SELECT 1 FROM outstanding_tokens o JOIN blacklisted_tokens b ON b.token_id = o.id WHERE o.jti = $1`, [jti]);
+    return rows.length === 1;
   }
 
   /** What logout needs to know of a refresh token: whether it is spent and its session live; null when never issued. */
