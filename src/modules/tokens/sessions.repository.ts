@@ -8,14 +8,14 @@ import { Session } from './session.entity.js';
 
 export type RevokeReason = 'logout' | 'logout_all' | 'session_deleted' | 'password_changed' | 'password_reset' | 'refresh_reuse' | 'user_deactivated' | 'account_deleted';
 
+/** A session (alias `s`) is live while it is neither revoked nor expired. */
+const LIVE = 's.revoked_at IS NULL AND s.expires_at > now()';
+
 /**
  * The session aggregate: sessions, their outstanding refresh tokens and the blacklist.
  * Methods that take an EntityManager run inside the caller's transaction; with the embedded
  * database's single connection the global manager must never be used inside one.
  */
-/** A session (alias `s`) is live while it is neither revoked nor expired. */
-const LIVE = 's.revoked_at IS NULL AND s.expires_at > now()';
-
 @Injectable()
 export class SessionsRepository {
   constructor(private readonly dataSource: DataSource) {}

@@ -31,7 +31,12 @@ export class TokensController {
   @Public()
   @Post('api/token/refresh')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Rotate a refresh token', description: 'Spends the refresh token and returns a new pair. Replaying a spent token ends its session.' })
+  @ApiOperation({
+    summary: 'Rotate a refresh token',
+    description:
+      'Spends the refresh token and returns a new pair. A client that lost the answer may retry with the same token within REFRESH_REUSE_GRACE_SECONDS (5 s): ' +
+      'while the successor is unused it gets that same refresh token again and a new access token. Replaying a spent token later, or after its successor was used, is refused; after the window it ends the session.',
+  })
   @ApiOkResponse({ type: RefreshResponse })
   @ApiErrors(400, 401)
   async refresh(@Body() dto: RefreshDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<RefreshResponse> {
