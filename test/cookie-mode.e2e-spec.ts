@@ -87,6 +87,8 @@ describe('cookie mode (AUTH_COOKIE=true)', () => {
     expect(JSON.stringify(refreshed.body)).not.toMatch(/eyJ/);
     const next = cookiesOf(refreshed);
     expect(next.refresh_token.value).not.toBe(jar.refresh_token.value);
+    // Once its successor has been used, the spent cookie is refused.
+    expect((await t.http.post('/api/token/refresh/').set('Cookie', header(next)).set('X-CSRFToken', next.csrftoken.value)).status).toBe(200);
     const replay = await t.http.post('/api/token/refresh/').set('Cookie', header(jar)).set('X-CSRFToken', jar.csrftoken.value);
     expect(replay.status).toBe(401);
   });

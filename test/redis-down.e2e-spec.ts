@@ -13,14 +13,26 @@ describe('Redis configured but unreachable', () => {
   });
   afterAll(() => broken.close());
 
-  it('fails the revocation check closed with 503 instead of reading it as "not revoked"', async () => {
-    // A correctly signed, unexpired access token: only the revocation lookup stands between it and the route.
-    const now = Math.floor(Date.now() / 1000);
+  // Revocation lives in the database alone (issue 11/11): a Redis outage neither lets an ended
+  // session through nor locks a live one out.
+  it('refuses a logged-out session and serves a live one while Redis is unreachable', async () => {
     const userId = randomUUID();
-    const access = hs256({}, { token_type: 'access', jti: randomUUID(), sub: userId, user_id: userId, sid: randomUUID(), iat: now, exp: now + 600, iss: 'nest-auth-service', aud: 'nest-auth-service' }, TEST_JWT_SECRET);
-    const response = await broken.http.get('/api/me/').set(...bearer(access));
-    expect(response.status).toBe(503);
-    expect(response.body).toEqual({ detail: 'Service temporarily unavailable, try again later.', code: 'service_unavailable' });
+    await broken.db.query('INSERT INTO users (id, email) VALUES ($1, $2)', [userId, `${userId}@example.com`]);
+    const now = Math.floor(Date.now() / 1000);
+    const [live, ended] = await Promise.all(
+      [randomUUID(), randomUUID()].map(async (sid) => {
+        await broken.db.query(`INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, now() + interval '1 day')`, [sid, userId]);
+        return hs256({}, { token_type: 'access', jti: randomUUID(), sub: userId, user_id: userId, sid, iat: now, exp: now + 600, iss: 'nest-auth-service', aud: 'nest-auth-service' }, TEST_JWT_SECRET);
+      }),
+    );
+    const logout = await broken.http.post('/api/auth/logout/').set(...bearer(ended));
+    expect(logout.status).toBe(200);
+    const refused = await broken.http.get('/api/me/').set(...bearer(ended));
+    expect(refused.status).toBe(401);
+    expect(refused.body).toEqual({ detail: 'Given token not valid for any token type', code: 'token_not_valid' });
+    const served = await broken.http.get('/api/me/').set(...bearer(live));
+    expect(served.status).toBe(200);
+    expect(served.body.id).toBe(userId);
   });
 
   it.each([

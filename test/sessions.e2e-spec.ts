@@ -108,15 +108,13 @@ describe('sessions and logout', () => {
     expect(response.body.code).toBe('not_authenticated');
   });
 
-  it('keeps revocations across a restart of the instance', async () => {
-    // The revocation set is rebuilt from the database at start.
-    const { access } = await signup(t.http);
-    await t.http.post('/api/auth/logout/').set(...bearer(access));
-    const { RevocationService } = await import('../src/modules/tokens/revocation.service.js');
-    const fresh = t.app.get(RevocationService);
-    (fresh as unknown as { local: Map<string, number> }).local.clear();
-    await fresh.onModuleInit();
-    expect((await me(access)).status).toBe(401);
+  it('takes revocation from the database alone: a session ended by another writer is refused at once', async () => {
+    // As another instance, the CLI or an administrator would: a committed UPDATE and nothing else.
+    const { access, refresh } = await signup(t.http);
+    expect((await me(access)).status).toBe(200);
+    await t.db.query(`UPDATE sessions SET revoked_at = now(), revoke_reason = 'logout' WHERE id = $1`, [decodePayload(access).sid]);
+    expect((await me(access)).body).toEqual(NOT_VALID);
+    expect((await refreshWith(refresh)).status).toBe(401);
   });
 
   it('fails refresh and /api/me at once for a disabled user', async () => {

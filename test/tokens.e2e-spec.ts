@@ -53,29 +53,93 @@ describe('tokens (HS256)', () => {
     expect(r.exp - r.iat).toBe(24 * 60 * 60);
   });
 
-  it('rotates the refresh token and rejects the spent one', async () => {
+  const refreshWith = (refresh: string) => t.http.post('/api/token/refresh/').send({ refresh });
+  const outstandingCount = async (sid: string) =>
+    (await t.db.query('SELECT count(*)::int AS count FROM outstanding_tokens WHERE session_id = $1', [sid]))[0].count as number;
+
+  it('rotates the refresh token and rejects the spent one once its successor was used', async () => {
     const { refresh } = await signup(t.http);
-    const first = await t.http.post('/api/token/refresh/').send({ refresh });
+    const first = await refreshWith(refresh);
     expect(first.status).toBe(200);
     expect(first.headers['cache-control']).toBe('no-store');
     expect(Object.keys(first.body).sort()).toEqual(['access', 'refresh']);
     expect(first.body.refresh).not.toBe(refresh);
     expect(decodePayload(first.body.refresh).sid).toBe(decodePayload(refresh).sid);
-    const again = await t.http.post('/api/token/refresh/').send({ refresh });
+    expect((await refreshWith(first.body.refresh)).status).toBe(200);
+    const again = await refreshWith(refresh);
     expect(again.status).toBe(401);
     expect(again.body).toEqual(NOT_VALID);
     expect((await t.http.get('/api/me/').set(...bearer(first.body.access))).status).toBe(200);
   });
 
-  it('lets exactly one of 20 parallel refreshes of one token succeed', async () => {
+  // SECURITY.md 11, read as "exactly one rotation": every answer carries the one successor.
+  it('rotates a token refreshed 20 times in parallel exactly once: one successor, which works once', async () => {
     const { refresh } = await signup(t.http);
-    const responses = await Promise.all(Array.from({ length: 20 }, () => t.http.post('/api/token/refresh/').send({ refresh })));
-    const statuses = responses.map((response) => response.status);
-    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
-    expect(statuses.filter((status) => status === 401)).toHaveLength(19);
-    // Inside the grace window the parallel losers do not kill the winner's family.
-    const winner = responses.find((response) => response.status === 200)!;
-    expect((await t.http.post('/api/token/refresh/').send({ refresh: winner.body.refresh })).status).toBe(200);
+    const sid = decodePayload(refresh).sid;
+    const responses = await Promise.all(Array.from({ length: 20 }, () => refreshWith(refresh)));
+    expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
+    const successors = new Set(responses.map((response) => decodePayload(response.body.refresh).jti));
+    expect(successors.size).toBe(1);
+    expect(await outstandingCount(sid)).toBe(2);
+    for (const response of responses) expect(decodePayload(response.body.refresh).sid).toBe(sid);
+    const successor = responses[0].body.refresh;
+    const next = await refreshWith(successor);
+    expect(next.status).toBe(200);
+    expect(decodePayload(next.body.refresh).jti).not.toBe(decodePayload(successor).jti);
+    // Its successor used, the first token is spent for good, and the chain goes on.
+    expect((await refreshWith(refresh)).status).toBe(401);
+    expect((await refreshWith(next.body.refresh)).status).toBe(200);
+  });
+
+  // Issue 11/14: the rotation committed but its answer was lost (the connection dropped at COMMIT).
+  it('answers a retry of a refresh whose answer was lost with the same successor, and revokes nothing', async () => {
+    const { refresh, access } = await signup(t.http);
+    const sid = decodePayload(refresh).sid;
+    const lost = await refreshWith(refresh);
+    expect(lost.status).toBe(200);
+    const retry = await refreshWith(refresh);
+    expect(retry.status).toBe(200);
+    expect(decodePayload(retry.body.refresh)).toEqual(decodePayload(lost.body.refresh));
+    // HS256 signatures are deterministic: the very same refresh token is signed again.
+    expect(retry.body.refresh).toBe(lost.body.refresh);
+    expect(decodePayload(retry.body.access).sid).toBe(sid);
+    expect(await outstandingCount(sid)).toBe(2);
+    const [session] = await t.db.query('SELECT revoked_at FROM sessions WHERE id = $1', [sid]);
+    expect(session.revoked_at).toBeNull();
+    for (const token of [retry.body.access, access]) expect((await t.http.get('/api/me/').set(...bearer(token))).status).toBe(200);
+    expect((await t.http.post('/api/token/verify/').send({ token: retry.body.refresh })).status).toBe(200);
+    expect((await refreshWith(retry.body.refresh)).status).toBe(200);
+  });
+
+  it('refuses the retry once the successor was used, without revoking the session inside the grace window', async () => {
+    const { refresh } = await signup(t.http);
+    const first = await refreshWith(refresh);
+    const second = await refreshWith(first.body.refresh);
+    expect(second.status).toBe(200);
+    const retry = await refreshWith(refresh);
+    expect(retry.status).toBe(401);
+    expect(retry.body).toEqual(NOT_VALID);
+    expect((await t.http.get('/api/me/').set(...bearer(second.body.access))).status).toBe(200);
+    expect((await refreshWith(second.body.refresh)).status).toBe(200);
+  });
+
+  it('treats a retry after the grace window as reuse and revokes the session', async () => {
+    const { refresh } = await signup(t.http);
+    const sid = decodePayload(refresh).sid;
+    const lost = await refreshWith(refresh);
+    expect(lost.status).toBe(200);
+    // The rotation happened a minute ago, well past REFRESH_REUSE_GRACE_SECONDS (5 s by default).
+    await t.db.query(
+      `UPDATE blacklisted_tokens SET blacklisted_at = blacklisted_at - interval '1 minute' WHERE token_id IN (SELECT id FROM outstanding_tokens WHERE session_id = $1)`,
+      [sid],
+    );
+    const retry = await refreshWith(refresh);
+    expect(retry.status).toBe(401);
+    expect(retry.body).toEqual(NOT_VALID);
+    expect((await refreshWith(lost.body.refresh)).status).toBe(401);
+    expect((await t.http.get('/api/me/').set(...bearer(lost.body.access))).status).toBe(401);
+    const [session] = await t.db.query('SELECT revoke_reason FROM sessions WHERE id = $1', [sid]);
+    expect(session.revoke_reason).toBe('refresh_reuse');
   });
 
   it('answers {} from verify for a live access or refresh token, and 401 for a spent one', async () => {

@@ -16,6 +16,7 @@ import { CreateSecurityEvents1795451335450 } from '../../migrations/179545133545
 import { CreateMfaTables1795452491495 } from '../../migrations/1795452491495-CreateMfaTables.js';
 import { CreateSocialAccounts1795453072268 } from '../../migrations/1795453072268-CreateSocialAccounts.js';
 import { CreateOauthFlows1795453294684 } from '../../migrations/1795453294684-CreateOauthFlows.js';
+import { AddRefreshSuccessor1795968651092 } from '../../migrations/1795968651092-AddRefreshSuccessor.js';
 import { AddUsersEmailKey1795968695884 } from '../../migrations/1795968695884-AddUsersEmailKey.js';
 import { DropMailOutboxBodies1795968790556 } from '../../migrations/1795968790556-DropMailOutboxBodies.js';
 
@@ -29,6 +30,7 @@ export const MIGRATIONS = [
   CreateMfaTables1795452491495,
   CreateSocialAccounts1795453072268,
   CreateOauthFlows1795453294684,
+  AddRefreshSuccessor1795968651092,
   AddUsersEmailKey1795968695884,
   DropMailOutboxBodies1795968790556,
 ];

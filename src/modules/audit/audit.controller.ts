@@ -2,7 +2,6 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import { ApiErrors } from '../../common/swagger/api-errors.decorator.js';
-import { UsersService } from '../users/users.service.js';
 import { SECURITY_EVENTS } from './security-event.entity.js';
 import { SecurityEventsService } from './security-events.service.js';
 
@@ -27,17 +26,13 @@ class SecurityEventResponse {
 @ApiBearerAuth()
 @Controller('api/auth/events')
 export class AuditController {
-  constructor(
-    private readonly events: SecurityEventsService,
-    private readonly users: UsersService,
-  ) {}
+  constructor(private readonly events: SecurityEventsService) {}
 
   @Get()
   @ApiOperation({ summary: 'Recent security events of the signed-in user', description: 'Sign-ins, failed sign-ins, logouts, password changes and resets, refresh-token reuse; newest first, at most 50.' })
   @ApiOkResponse({ type: SecurityEventResponse, isArray: true })
   @ApiErrors(401, 403)
   async list(@CurrentUser() principal: AuthPrincipal): Promise<SecurityEventResponse[]> {
-    await this.users.requireActive(principal.userId);
     const events = await this.events.recent(principal.userId);
     return events.map((e) => ({ id: e.id, event: e.event, created: e.createdAt.toISOString(), ip: e.ip, user_agent: e.userAgent }));
   }

@@ -90,6 +90,6 @@ export class AccountController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 401, 429)
   async remove(@CurrentUser() principal: AuthPrincipal, @Body() dto: DeleteAccountDto, @Req() request: FastifyRequest): Promise<void> {
-    await this.auth.deleteAccount(principal.userId, dto.password, clientContext(request), principal.sessionId);
+    await this.auth.deleteAccount(principal.user, dto.password, clientContext(request), principal.sessionId);
   }
 }

@@ -118,9 +118,7 @@ export class AuthService {
   }
 
   /** DELETE /api/me/: re-authenticates with the password, ends every session, then removes the user. */
-  async deleteAccount(userId: string, password: string | undefined, client: ClientContext, sessionId: string | null = null): Promise<void> {
-    const user = await this.users.findById(userId);
-    if (!user) throw new AuthenticationFailedError();
+  async deleteAccount(user: User, password: string | undefined, client: ClientContext, sessionId: string | null = null): Promise<void> {
     if (user.passwordHash) {
       if (password === undefined || password === '') throw ValidationFailedError.field('password', MESSAGES.required);
       if (!(await this.reauth.passwordMatches(user, password, client, sessionId))) {

@@ -10,7 +10,6 @@ import { SecurityEventsService } from '../audit/security-events.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { UsersService } from '../users/users.service.js';
 import { AccountTokensService } from './account-tokens.service.js';
 import { checkNewPassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
@@ -20,7 +19,6 @@ import { ReauthService } from './reauth.service.js';
 export class PasswordChangeService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly users: UsersService,
     private readonly usersRepository: UsersRepository,
     private readonly passwords: PasswordService,
     private readonly reauth: ReauthService,
@@ -33,7 +31,7 @@ export class PasswordChangeService {
 
   /** The old password is required when the account has one; other sessions end (LOGOUT_ON_PASSWORD_CHANGE). */
   async change(principal: AuthPrincipal, oldPassword: string | undefined, password: string, confirmation: string, client: ClientContext): Promise<void> {
-    const user = await this.users.requireActive(principal.userId);
+    const user = principal.user;
     const errors: FieldErrors = {};
     if (user.passwordHash) {
       if (!oldPassword) errors.old_password = [MESSAGES.required];

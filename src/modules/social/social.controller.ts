@@ -11,7 +11,6 @@ import { DetailResponse } from '../../common/swagger/error.response.js';
 import { TokenPairResponse } from '../auth/dto/token-pair.response.js';
 import type { MfaRequiredResponse } from '../auth/mfa/dto/mfa.dto.js';
 import { toUserResponse } from '../users/user.mapper.js';
-import { UsersService } from '../users/users.service.js';
 import { ExchangeDto, SocialAccountResponse, SocialLoginDto } from './dto/social.dto.js';
 import { OauthRedirectService } from './oauth-redirect.service.js';
 import type { ProviderName } from './providers/social-provider.js';
@@ -55,7 +54,6 @@ function providerOf(name: string): ProviderName {
 export class SocialController {
   constructor(
     private readonly social: SocialService,
-    private readonly users: UsersService,
     private readonly cookies: AuthCookies,
     private readonly redirects: OauthRedirectService,
   ) {}
@@ -154,8 +152,7 @@ export class SocialController {
   @ApiOkResponse({ type: SocialAccountResponse })
   @ApiErrors(...OAUTH_ERRORS, 401)
   async connect(@CurrentUser() principal: AuthPrincipal, @Param('provider') provider: string, @Body() dto: SocialLoginDto): Promise<SocialAccountResponse> {
-    const user = await this.users.requireActive(principal.userId);
-    return toAccountResponse(await this.social.connect(user.id, providerOf(provider), dto));
+    return toAccountResponse(await this.social.connect(principal.userId, providerOf(provider), dto));
   }
 
   @ApiBearerAuth()
@@ -164,8 +161,7 @@ export class SocialController {
   @ApiOkResponse({ type: SocialAccountResponse, isArray: true })
   @ApiErrors(401)
   async list(@CurrentUser() principal: AuthPrincipal): Promise<SocialAccountResponse[]> {
-    const user = await this.users.requireActive(principal.userId);
-    return (await this.social.list(user.id)).map(toAccountResponse);
+    return (await this.social.list(principal.userId)).map(toAccountResponse);
   }
 
   @ApiBearerAuth()
@@ -175,7 +171,7 @@ export class SocialController {
   @ApiOkResponse({ type: DetailResponse, example: { detail: 'Social account disconnected.' } })
   @ApiErrors(400, 401, 404)
   async disconnect(@CurrentUser() principal: AuthPrincipal, @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError() })) id: string): Promise<DetailResponse> {
-    await this.social.disconnect(await this.users.requireActive(principal.userId), id);
+    await this.social.disconnect(principal.user, id);
     return { detail: 'Social account disconnected.' };
   }
 }

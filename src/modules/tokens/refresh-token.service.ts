@@ -1,18 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { authConfig } from '../../config/auth.config.js';
 import { TokenNotValidError } from '../../common/errors/app-error.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
+import type { User } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { RevocationService } from './revocation.service.js';
+import type { BlacklistedToken } from './blacklisted-token.entity.js';
+import type { Session } from './session.entity.js';
 import { SessionsRepository } from './sessions.repository.js';
 import type { TokenPair } from './token-claims.js';
 import { TokenIssuerService } from './token-issuer.service.js';
 import { TokenVerifierService } from './token-verifier.service.js';
-
-type RotationOutcome = { kind: 'rotated'; pair: TokenPair } | { kind: 'rejected' } | { kind: 'reused'; sessionId: string; userId: string };
 
 /**
  * Refresh-token rotation (simplejwt ROTATE_REFRESH_TOKENS + BLACKLIST_AFTER_ROTATION).
@@ -27,52 +27,50 @@ export class RefreshTokenService {
     private readonly users: UsersRepository,
     private readonly issuer: TokenIssuerService,
     private readonly verifier: TokenVerifierService,
-    private readonly revocation: RevocationService,
     private readonly events: SecurityEventsService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {}
 
   async rotate(refreshToken: unknown, client: ClientContext): Promise<TokenPair> {
     const claims = this.verifier.verify(refreshToken, ['refresh']);
-    const outcome = await this.dataSource.transaction(async (em): Promise<RotationOutcome> => {
+    const pair = await this.dataSource.transaction(async (em): Promise<TokenPair | null> => {
+      // The session row is locked: parallel refreshes of one family run one after the other.
       const found = await this.sessions.lockForRefresh(em, claims.jti);
       const now = Date.now();
-      if (!found || found.session.id !== claims.sid || found.session.revokedAt || found.session.expiresAt.getTime() <= now) {
-        return { kind: 'rejected' };
-      }
+      if (!found || found.session.id !== claims.sid || found.session.revokedAt || found.session.expiresAt.getTime() <= now) return null;
       const { token, session } = found;
-      if (!(await this.sessions.spend(em, token.id))) {
-        const spent = await this.sessions.findSpent(em, token.id);
-        // RFC 9700 §4.14.2: a replayed refresh token means it leaked, so the family is revoked.
-        // Within the grace window it is more likely a client that refreshed twice in parallel.
-        const graceMs = this.config.refreshReuseGraceSeconds * 1000;
-        if (spent && now - spent.blacklistedAt.getTime() > graceMs) {
-          await this.sessions.revoke([session.id], 'refresh_reuse', em);
-          return { kind: 'reused', sessionId: session.id, userId: session.userId };
-        }
-        return { kind: 'rejected' };
-      }
       const user = await this.users.findById(session.userId, em);
-      if (!user || !user.isActive) return { kind: 'rejected' };
-      const refresh = this.issuer.issue('refresh', user.id, session.id, now);
-      await this.sessions.insertToken(em, { jti: refresh.jti, sessionId: session.id, userId: user.id, expiresAt: refresh.expiresAt });
-      await this.sessions.extend(em, session.id, new Date(now), refresh.expiresAt);
-      return { kind: 'rotated', pair: { access: this.issuer.issue('access', user.id, session.id, now).token, refresh: refresh.token } };
+      if (!user || !user.isActive) return null;
+      const successor = this.issuer.issue('refresh', user.id, session.id, now);
+      if (await this.sessions.spend(em, token.id, successor)) {
+        await this.sessions.insertToken(em, { jti: successor.jti, sessionId: session.id, userId: user.id, expiresAt: successor.expiresAt });
+        await this.sessions.extend(em, session.id, new Date(now), successor.expiresAt);
+        return { access: this.issuer.issue('access', user.id, session.id, now).token, refresh: successor.token };
+      }
+      return this.replayed(em, token.id, session, user, now, client);
     });
-    if (outcome.kind === 'rotated') return outcome.pair;
-    if (outcome.kind === 'reused') {
-      await this.revocation.markRevoked([outcome.sessionId]);
-      await this.events.record('refresh_reuse', outcome.userId, client, outcome.sessionId);
-    }
-    throw new TokenNotValidError();
+    if (!pair) throw new TokenNotValidError();
+    return pair;
   }
 
-  /** POST /api/token/verify/: a signature check plus the revocation and blacklist state. */
-  async verifyAny(token: unknown): Promise<void> {
-    const claims = this.verifier.verify(token, ['access', 'refresh']);
-    if (await this.revocation.isRevoked(claims.sid)) throw new TokenNotValidError();
-    if (claims.token_type === 'refresh') {
-      if (await this.sessions.isSpentOrUnknown(claims.jti)) throw new TokenNotValidError();
+  /**
+   * A spent token came back. Inside the grace window, while its successor is still unused, it is
+   * the same client retrying a rotation whose answer it never got (or refreshing twice in
+   * parallel): it is handed the same successor again, so one rotation has one successor however
+   * often it is asked. Otherwise it is a replay, and RFC 9700 §4.14.2 says the token leaked:
+   * outside the window the whole family is revoked, in the same transaction.
+   */
+  private async replayed(em: EntityManager, tokenId: string, session: Session, user: User, now: number, client: ClientContext): Promise<TokenPair | null> {
+    const spent: BlacklistedToken | null = await this.sessions.findSpent(em, tokenId);
+    if (!spent) return null;
+    const graceMs = this.config.refreshReuseGraceSeconds * 1000;
+    if (now - spent.blacklistedAt.getTime() > graceMs) {
+      await this.sessions.revoke([session.id], 'refresh_reuse', em);
+      await this.events.record('refresh_reuse', user.id, client, session.id, em);
+      return null;
     }
+    if (graceMs === 0 || !spent.successorJti || !spent.successorIssuedAt || (await this.sessions.isSpent(em, spent.successorJti))) return null;
+    const successor = this.issuer.issue('refresh', user.id, session.id, spent.successorIssuedAt.getTime(), spent.successorJti);
+    return { access: this.issuer.issue('access', user.id, session.id, now).token, refresh: successor.token };
   }
 }

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In, IsNull, MoreThan } from 'typeorm';
+import { User } from '../users/user.entity.js';
 import { BlacklistedToken } from './blacklisted-token.entity.js';
 import { OutstandingToken } from './outstanding-token.entity.js';
 import { Session } from './session.entity.js';
 
 export type RevokeReason = 'logout' | 'logout_all' | 'session_deleted' | 'password_changed' | 'password_reset' | 'refresh_reuse' | 'user_deactivated' | 'account_deleted' | 'address_claimed';
+
+/** A session (alias `s`) is live while it is neither revoked nor expired. */
+const LIVE = 's.revoked_at IS NULL AND s.expires_at > now()';
 
 /**
  * The session aggregate: sessions, their outstanding refresh tokens and the blacklist.
@@ -15,6 +19,39 @@ export type RevokeReason = 'logout' | 'logout_all' | 'session_deleted' | 'passwo
 @Injectable()
 export class SessionsRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  private selectSessionUser?: string;
+
+  /**
+   * The authentication step of every request: the user of a live session, provided the session
+   * belongs to that user, in one round trip. The database is the only record of revocation, so a
+   * session ended on any instance is refused by every instance at once (SECURITY.md 13).
+   * Plain SQL built once from the entity metadata, as in UsersRepository.findById.
+   */
+  async findLiveSessionUser(sessionId: string, userId: string): Promise<User | null> {
+    if (!this.selectSessionUser) {
+      const columns = this.dataSource
+        .getMetadata(User)
+        .columns.map((column) => `u."${column.databaseName}" AS "${column.propertyName}"`)
+        .join(', ');
+      this.selectSessionUser = `SELECT ${columns} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.user_id = $2 AND ${LIVE}`;
+    }
+    const rows: Record<string, unknown>[] = await this.dataSource.query(this.selectSessionUser, [sessionId, userId]);
+    return rows.length ? Object.assign(new User(), rows[0]) : null;
+  }
+
+  /** True while the session is live and its user active; with a refresh jti, also while that token is unspent. */
+  async isUsable(sessionId: string, userId: string, refreshJti: string | null): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.id = $1 AND s.user_id = $2 AND ${LIVE} AND u.is_active
+          AND ($3::uuid IS NULL OR EXISTS (
+            SELECT 1 FROM outstanding_tokens o WHERE o.jti = $3 AND o.session_id = s.id
+              AND NOT EXISTS (SELECT 1 FROM blacklisted_tokens b WHERE b.token_id = o.id)))`,
+      [sessionId, userId, refreshJti],
+    );
+    return rows.length === 1;
+  }
 
   async insertSession(em: EntityManager, session: Omit<Session, 'revokedAt' | 'revokeReason'>): Promise<void> {
     await em.insert(Session, session);
@@ -36,13 +73,13 @@ export class SessionsRepository {
     return em.findOne(BlacklistedToken, { where: { tokenId } });
   }
 
-  /** Blacklists a refresh token; false when it was already spent. */
-  async spend(em: EntityManager, tokenId: string): Promise<boolean> {
+  /** Blacklists a refresh token and records its successor; false when it was already spent. */
+  async spend(em: EntityManager, tokenId: string, successor: { jti: string; issuedAt: Date }): Promise<boolean> {
     const result = await em
       .createQueryBuilder()
       .insert()
       .into(BlacklistedToken)
-      .values({ id: randomUUID(), tokenId })
+      .values({ id: randomUUID(), tokenId, successorJti: successor.jti, successorIssuedAt: successor.issuedAt })
       .orIgnore()
       .returning('id')
       .execute();
@@ -53,13 +90,21 @@ export class SessionsRepository {
     await em.update(Session, { id: sessionId }, { lastUsedAt, expiresAt });
   }
 
-  /** True when no refresh token with this jti was issued, or it was already spent (blacklisted). */
-  async isSpentOrUnknown(jti: string): Promise<boolean> {
+  /** True when the refresh token with this jti was issued and has been spent. */
+  async isSpent(em: EntityManager, jti: string): Promise<boolean> {
+    const rows: unknown[] = await em.query(`SELECT 1 FROM outstanding_tokens o JOIN blacklisted_tokens b ON b.token_id = o.id WHERE o.jti = $1`, [jti]);
+    return rows.length === 1;
+  }
+
+  /** What logout needs to know of a refresh token: whether it is spent and its session live; null when never issued. */
+  async refreshTokenState(jti: string): Promise<{ spent: boolean; sessionLive: boolean } | null> {
     const [row] = (await this.dataSource.query(
-      `SELECT b.id AS spent FROM outstanding_tokens o LEFT JOIN blacklisted_tokens b ON b.token_id = o.id WHERE o.jti = $1`,
+      `SELECT b.id IS NOT NULL AS spent, (${LIVE}) AS live
+         FROM outstanding_tokens o JOIN sessions s ON s.id = o.session_id LEFT JOIN blacklisted_tokens b ON b.token_id = o.id
+        WHERE o.jti = $1`,
       [jti],
-    )) as { spent: string | null }[];
-    return !row || row.spent !== null;
+    )) as { spent: boolean; live: boolean }[];
+    return row ? { spent: row.spent, sessionLive: row.live } : null;
   }
 
   async listActive(userId: string): Promise<Session[]> {
@@ -73,10 +118,6 @@ export class SessionsRepository {
     return this.dataSource.manager.findOne(Session, {
       where: { id: sessionId, userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
     });
-  }
-
-  async findRevokedSince(since: Date): Promise<Session[]> {
-    return this.dataSource.manager.find(Session, { where: { revokedAt: MoreThan(since) }, select: { id: true, revokedAt: true } });
   }
 
   /** Marks sessions ended; returns the ids that were still live. */

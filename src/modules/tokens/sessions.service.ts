@@ -2,18 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NotAuthenticatedError, NotFoundError, TokenNotValidError } from '../../common/errors/app-error.js';
-import { UsersService } from '../users/users.service.js';
 import type { AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
-import { RevocationService } from './revocation.service.js';
 import { SessionsRepository, type RevokeReason } from './sessions.repository.js';
 import type { Session } from './session.entity.js';
 import type { TokenPair } from './token-claims.js';
 import { TokenIssuerService } from './token-issuer.service.js';
 import { TokenVerifierService } from './token-verifier.service.js';
 
-/** Starting, listing and ending sessions. Every end goes to the database first, then to the revocation set. */
+/**
+ * Starting, listing and ending sessions. An end is one committed UPDATE of the session row, which
+ * every instance reads on every authenticated request: nothing is left to do after the commit.
+ */
 @Injectable()
 export class SessionsService {
   constructor(
@@ -21,8 +22,6 @@ export class SessionsService {
     private readonly sessions: SessionsRepository,
     private readonly issuer: TokenIssuerService,
     private readonly verifier: TokenVerifierService,
-    private readonly revocation: RevocationService,
-    private readonly users: UsersService,
     private readonly events: SecurityEventsService,
   ) {}
 
@@ -46,13 +45,10 @@ export class SessionsService {
   }
 
   async list(userId: string): Promise<Session[]> {
-    // A disabled or deleted user's access token stops working at once (SECURITY.md 9).
-    await this.users.requireActive(userId);
     return this.sessions.listActive(userId);
   }
 
   async endOne(userId: string, sessionId: string, client: ClientContext): Promise<void> {
-    await this.users.requireActive(userId);
     // Another user's session id answers exactly like an unknown one.
     const session = await this.sessions.findActive(sessionId, userId);
     if (!session) throw new NotFoundError();
@@ -61,19 +57,12 @@ export class SessionsService {
   }
 
   async endAllForUser(userId: string, reason: RevokeReason, exceptSessionId?: string): Promise<void> {
-    const ended = await this.sessions.revokeAllForUser(userId, reason, exceptSessionId);
-    await this.revocation.markRevoked(ended);
+    await this.sessions.revokeAllForUser(userId, reason, exceptSessionId);
   }
 
-  /**
-   * Ends every session of a user inside the caller's transaction, so the end commits with the
-   * change that caused it. The revocation is published at once: should the transaction roll
-   * back, the sessions only fail closed until their access tokens expire. Returns how many ended.
-   */
+  /** Ends every session of a user inside the caller's transaction, so the end commits with the change that caused it. Returns how many ended. */
   async endAllForUserIn(em: EntityManager, userId: string, reason: RevokeReason): Promise<number> {
-    const ended = await this.sessions.revokeAllForUser(userId, reason, undefined, em);
-    await this.revocation.markRevoked(ended);
-    return ended.length;
+    return (await this.sessions.revokeAllForUser(userId, reason, undefined, em)).length;
   }
 
   /**
@@ -89,7 +78,8 @@ export class SessionsService {
       if (principal && claims.sub !== principal.userId) throw new TokenNotValidError();
       // A spent refresh token no longer speaks for a live session: it could be a leaked old copy.
       // Against an ended session it is harmless, and logging out again stays idempotent.
-      if (!(await this.revocation.isRevoked(claims.sid)) && (await this.sessions.isSpentOrUnknown(claims.jti))) throw new TokenNotValidError();
+      const state = await this.sessions.refreshTokenState(claims.jti);
+      if (!state || (state.sessionLive && state.spent)) throw new TokenNotValidError();
       userId = claims.sub;
       sessionId = claims.sid;
     }
@@ -100,7 +90,6 @@ export class SessionsService {
   }
 
   async end(sessionIds: string[], reason: RevokeReason): Promise<void> {
-    const ended = await this.sessions.revoke(sessionIds, reason);
-    await this.revocation.markRevoked(ended);
+    await this.sessions.revoke(sessionIds, reason);
   }
 }

@@ -20,6 +20,8 @@ export interface TokenClaims {
 export interface IssuedToken {
   token: string;
   jti: string;
+  /** The `iat` claim as a date (whole seconds). */
+  issuedAt: Date;
   expiresAt: Date;
 }
 

@@ -21,12 +21,13 @@ export class TokenIssuerService {
     return this.config.accessTokenLifetime * 1000;
   }
 
-  issue(type: TokenType, userId: string, sessionId: string, now = Date.now()): IssuedToken {
+  /** With the `jti` and time of an earlier token, signs the same claims again. */
+  issue(type: TokenType, userId: string, sessionId: string, now = Date.now(), jti: string = randomUUID()): IssuedToken {
     const iat = Math.floor(now / 1000);
     const lifetime = type === 'access' ? this.config.accessTokenLifetime : type === 'refresh' ? this.config.refreshTokenLifetime : MFA_TOKEN_LIFETIME;
     const claims: TokenClaims = {
       token_type: type,
-      jti: randomUUID(),
+      jti,
       sub: userId,
       user_id: userId,
       sid: sessionId,
@@ -35,6 +36,6 @@ export class TokenIssuerService {
       iss: this.config.issuer,
       aud: this.config.audience,
     };
-    return { token: this.jwt.sign(claims), jti: claims.jti, expiresAt: new Date(claims.exp * 1000) };
+    return { token: this.jwt.sign(claims), jti, issuedAt: new Date(iat * 1000), expiresAt: new Date(claims.exp * 1000) };
   }
 }

@@ -13,6 +13,7 @@ import { DetailResponse } from '../../common/swagger/error.response.js';
 import { JwksResponse, RefreshResponse } from './dto/token-responses.js';
 import { LogoutDto, RefreshDto, VerifyDto } from './dto/token-requests.dto.js';
 import { RefreshTokenService } from './refresh-token.service.js';
+import { SessionAuthService } from './session-auth.service.js';
 import { SessionsService } from './sessions.service.js';
 import { TokenKeysService } from './token-keys.service.js';
 
@@ -22,6 +23,7 @@ export class TokensController {
   constructor(
     private readonly refreshTokens: RefreshTokenService,
     private readonly sessions: SessionsService,
+    private readonly sessionAuth: SessionAuthService,
     private readonly keys: TokenKeysService,
     private readonly cookies: AuthCookies,
   ) {}
@@ -29,7 +31,12 @@ export class TokensController {
   @Public()
   @Post('api/token/refresh')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Rotate a refresh token', description: 'Spends the refresh token and returns a new pair. Replaying a spent token ends its session.' })
+  @ApiOperation({
+    summary: 'Rotate a refresh token',
+    description:
+      'Spends the refresh token and returns a new pair. A client that lost the answer may retry with the same token within REFRESH_REUSE_GRACE_SECONDS (5 s): ' +
+      'while the successor is unused it gets that same refresh token again and a new access token. Replaying a spent token later, or after its successor was used, is refused; after the window it ends the session.',
+  })
   @ApiOkResponse({ type: RefreshResponse })
   @ApiErrors(400, 401)
   async refresh(@Body() dto: RefreshDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<RefreshResponse> {
@@ -49,11 +56,11 @@ export class TokensController {
   @Public()
   @Post('api/token/verify')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Check a token', description: 'Answers `{}` for a valid, unrevoked access or refresh token.' })
+  @ApiOperation({ summary: 'Check a token', description: 'Answers `{}` for a valid access or unspent refresh token of a live session of an active user.' })
   @ApiOkResponse({ schema: { type: 'object', example: {} } })
   @ApiErrors(400, 401)
   async verify(@Body() dto: VerifyDto): Promise<Record<string, never>> {
-    await this.refreshTokens.verifyAny(dto.token);
+    await this.sessionAuth.verify(dto.token);
     return {};
   }
 

@@ -3,7 +3,7 @@ import { AuthCookies } from '../../common/http/auth-cookies.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { RefreshTokenService } from './refresh-token.service.js';
-import { RevocationService } from './revocation.service.js';
+import { SessionAuthService } from './session-auth.service.js';
 import { SessionsController } from './sessions.controller.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
@@ -15,7 +15,7 @@ import { TokensController } from './tokens.controller.js';
 @Module({
   imports: [UsersModule, AuditModule, TokenKeysModule, TokenJwtModule],
   controllers: [TokensController, SessionsController],
-  providers: [AuthCookies, SessionsRepository, SessionsService, RefreshTokenService, RevocationService, TokenIssuerService, TokenVerifierService],
-  exports: [AuthCookies, TokenIssuerService, SessionsService, RevocationService, TokenVerifierService, TokenKeysModule],
+  providers: [AuthCookies, SessionsRepository, SessionsService, SessionAuthService, RefreshTokenService, TokenIssuerService, TokenVerifierService],
+  exports: [AuthCookies, TokenIssuerService, SessionsService, SessionAuthService, TokenVerifierService, TokenKeysModule],
 })
 export class TokensModule {}

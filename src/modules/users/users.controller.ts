@@ -17,8 +17,8 @@ export class UsersController {
   @ApiOperation({ summary: 'The signed-in user' })
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors(401, 403)
-  async me(@CurrentUser() principal: AuthPrincipal): Promise<UserResponse> {
-    return toUserResponse(await this.users.requireActive(principal.userId));
+  me(@CurrentUser() principal: AuthPrincipal): UserResponse {
+    return toUserResponse(principal.user);
   }
 
   @Put()
@@ -26,7 +26,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors(400, 401, 403)
   async replace(@CurrentUser() principal: AuthPrincipal, @Body() dto: UpdateProfileDto): Promise<UserResponse> {
-    return toUserResponse(await this.users.updateProfile(principal.userId, dto));
+    return toUserResponse(await this.users.updateProfile(principal.user, dto));
   }
 
   @Patch()
@@ -34,6 +34,6 @@ export class UsersController {
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors(400, 401, 403)
   async update(@CurrentUser() principal: AuthPrincipal, @Body() dto: PatchProfileDto): Promise<UserResponse> {
-    return toUserResponse(await this.users.updateProfile(principal.userId, dto));
+    return toUserResponse(await this.users.updateProfile(principal.user, dto));
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TokenNotValidError, UserInactiveError, ValidationFailedError } from '../../common/errors/app-error.js';
+import { ValidationFailedError } from '../../common/errors/app-error.js';
 import type { User } from './user.entity.js';
 import { UsersRepository, type ProfileChanges } from './users.repository.js';
 import type { PatchProfileDto } from './dto/update-profile.dto.js';
@@ -8,16 +8,8 @@ import type { PatchProfileDto } from './dto/update-profile.dto.js';
 export class UsersService {
   constructor(private readonly users: UsersRepository) {}
 
-  /** The user behind a verified token; a deleted user's token is no longer valid. */
-  async requireActive(userId: string): Promise<User> {
-    const user = await this.users.findById(userId);
-    if (!user) throw new TokenNotValidError();
-    if (!user.isActive) throw new UserInactiveError();
-    return user;
-  }
-
-  async updateProfile(userId: string, dto: PatchProfileDto): Promise<User> {
-    const user = await this.requireActive(userId);
+  /** `user` is the active user the authentication step loaded for this request. */
+  async updateProfile(user: User, dto: PatchProfileDto): Promise<User> {
     const changes: ProfileChanges = {};
     if (dto.first_name !== undefined) changes.firstName = dto.first_name;
     if (dto.last_name !== undefined) changes.lastName = dto.last_name;

@@ -8,7 +8,6 @@ import { clientContext } from '../../../common/http/client-context.js';
 import { ApiErrors } from '../../../common/swagger/api-errors.decorator.js';
 import { DetailResponse } from '../../../common/swagger/error.response.js';
 import { toUserResponse } from '../../users/user.mapper.js';
-import { UsersService } from '../../users/users.service.js';
 import { TokenPairResponse } from '../dto/token-pair.response.js';
 import { MfaCodeDto, MfaDisableDto, MfaLoginDto, RecoveryCodesResponse, TotpSetupResponse } from './dto/mfa.dto.js';
 import { MfaLoginService } from './mfa-login.service.js';
@@ -22,7 +21,6 @@ export class MfaController {
   constructor(
     private readonly totp: TotpService,
     private readonly mfaLogin: MfaLoginService,
-    private readonly users: UsersService,
     private readonly cookies: AuthCookies,
   ) {}
 
@@ -33,7 +31,7 @@ export class MfaController {
   @ApiOkResponse({ type: TotpSetupResponse })
   @ApiErrors(400, 401)
   async setup(@CurrentUser() principal: AuthPrincipal): Promise<TotpSetupResponse> {
-    return this.totp.setup(await this.users.requireActive(principal.userId));
+    return this.totp.setup(principal.user);
   }
 
   @ApiBearerAuth()
@@ -43,8 +41,7 @@ export class MfaController {
   @ApiOkResponse({ type: RecoveryCodesResponse })
   @ApiErrors(BAD_CODE, 401, 429)
   async confirm(@CurrentUser() principal: AuthPrincipal, @Body() dto: MfaCodeDto, @Req() request: FastifyRequest): Promise<RecoveryCodesResponse> {
-    const user = await this.users.requireActive(principal.userId);
-    return { recovery_codes: await this.totp.confirm(user, dto.code, clientContext(request)) };
+    return { recovery_codes: await this.totp.confirm(principal.user, dto.code, clientContext(request)) };
   }
 
   @ApiBearerAuth()
@@ -54,7 +51,7 @@ export class MfaController {
   @ApiOkResponse({ type: DetailResponse, example: { detail: 'MFA disabled.' } })
   @ApiErrors(BAD_CODE, 401, 429)
   async disable(@CurrentUser() principal: AuthPrincipal, @Body() dto: MfaDisableDto, @Req() request: FastifyRequest): Promise<DetailResponse> {
-    await this.totp.disable(await this.users.requireActive(principal.userId), dto, clientContext(request));
+    await this.totp.disable(principal.user, dto, clientContext(request));
     return { detail: 'MFA disabled.' };
   }
 
@@ -65,8 +62,7 @@ export class MfaController {
   @ApiOkResponse({ type: RecoveryCodesResponse })
   @ApiErrors(BAD_CODE, 401, 429)
   async regenerate(@CurrentUser() principal: AuthPrincipal, @Body() dto: MfaCodeDto, @Req() request: FastifyRequest): Promise<RecoveryCodesResponse> {
-    const user = await this.users.requireActive(principal.userId);
-    return { recovery_codes: await this.totp.regenerateRecoveryCodes(user, dto.code, clientContext(request)) };
+    return { recovery_codes: await this.totp.regenerateRecoveryCodes(principal.user, dto.code, clientContext(request)) };
   }
 
   @Public()

@@ -3,29 +3,33 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AuthCookies, VIA_COOKIE } from '../../../common/http/auth-cookies.js';
-
-const fromBearer = ExtractJwt.fromAuthHeaderAsBearerToken();
-import { TokenNotValidError } from '../../../common/errors/app-error.js';
+import { UserInactiveError } from '../../../common/errors/app-error.js';
 import type { AuthPrincipal } from '../../../common/decorators/current-user.decorator.js';
-import { RevocationService } from '../../tokens/revocation.service.js';
+import { SessionAuthService } from '../../tokens/session-auth.service.js';
 import { TokenKeysService } from '../../tokens/token-keys.service.js';
 import { TokenVerifierService } from '../../tokens/token-verifier.service.js';
 
+const fromBearer = ExtractJwt.fromAuthHeaderAsBearerToken();
+
+type AuthRequest = FastifyRequest & { [VIA_COOKIE]?: boolean };
+
 /**
- * Bearer access tokens. The header is checked before the signature, the algorithm list has
- * one entry, and a token of an ended session is refused without a database round trip.
+ * The authentication step of every protected request. The header is checked before the
+ * signature and the algorithm list has one entry; then one query finds the token's live session
+ * and its user, so an ended session, a deleted user and (SECURITY.md 9) a disabled one are
+ * refused here, before any endpoint runs, and the endpoint gets the user row it needs.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     private readonly verifier: TokenVerifierService,
-    private readonly revocation: RevocationService,
+    private readonly sessionAuth: SessionAuthService,
+    private readonly cookies: AuthCookies,
     keys: TokenKeysService,
-    cookies: AuthCookies,
   ) {
     super({
       // A bearer header wins; the access cookie is read only in cookie mode (and then needs CSRF).
-      jwtFromRequest: (request: FastifyRequest & { [VIA_COOKIE]?: boolean }) => {
+      jwtFromRequest: (request: AuthRequest) => {
         const header = fromBearer(request);
         if (header) return header;
         const cookie = cookies.accessCookie(request);
@@ -44,12 +48,18 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       issuer: verifier.issuer,
       audience: verifier.audience,
       ignoreExpiration: false,
+      passReqToCallback: true,
     });
   }
 
-  async validate(payload: unknown): Promise<AuthPrincipal> {
+  async validate(request: AuthRequest, payload: unknown): Promise<AuthPrincipal> {
     const claims = this.verifier.checkClaims(payload, ['access']);
-    if (await this.revocation.isRevoked(claims.sid)) throw new TokenNotValidError();
-    return { userId: claims.sub, sessionId: claims.sid, jti: claims.jti };
+    const user = await this.sessionAuth.liveSessionUser(claims);
+    // A cookie is sent by the browser on its own, so a cookie-authenticated write must prove
+    // it comes from our page (double-submit CSRF token). Checked after the token and before
+    // the account state, in the order the answers had when each endpoint checked the account.
+    if (request[VIA_COOKIE]) this.cookies.assertCsrf(request);
+    if (!user.isActive) throw new UserInactiveError();
+    return { userId: user.id, sessionId: claims.sid, jti: claims.jti, user };
   }
 }
