@@ -29,7 +29,7 @@ export class AddUsersEmailKey1795968695884 implements MigrationInterface {
     for (const { email, key } of keyed) byKey.set(key, [...(byKey.get(key) ?? []), email]);
     const clashes = [...byKey].filter(([, emails]) => emails.length > 1);
     if (clashes.length) {
-      const list = clashes.map(([key, emails]) => `${emails.map((email) => JSON.stringify(email)).join(' and ')} (both ${JSON.stringify(key)})`);
+      const list = clashes.map(([key, emails]) => `${[...emails].sort().map((email) => JSON.stringify(email)).join(' and ')} (both ${JSON.stringify(key)})`);
       throw new Error(
         `AddUsersEmailKey: ${clashes.length} group(s) of accounts share one canonical email address: ${list.join('; ')}. ` +
           'Change the address of all but one account in each group (or merge them), then run the migration again.',

@@ -17,7 +17,7 @@ describe('Redis configured but unreachable', () => {
   // session through nor locks a live one out.
   it('refuses a logged-out session and serves a live one while Redis is unreachable', async () => {
     const userId = randomUUID();
-    await broken.db.query('INSERT INTO users (id, email) VALUES ($1, $2)', [userId, `${userId}@example.com`]);
+    await broken.db.query('INSERT INTO users (id, email, email_key) VALUES ($1, $2, $2)', [userId, `${userId}@example.com`]);
     const now = Math.floor(Date.now() / 1000);
     const [live, ended] = await Promise.all(
       [randomUUID(), randomUUID()].map(async (sid) => {
