@@ -81,7 +81,7 @@ describe('pre-account hijacking: the owner proving the address revokes what was 
     expect(mail.text).toContain('Forgot password');
   }
 
-  it('(a) a verified Google sign-in to an unverified account removes the password, sessions, MFA and links, then signs the owner in', async () => {
+  it('(a) a verified Google sign-in to an unverified account removes the password, sessions, a squatter\'s MFA and links, then signs the owner in', async () => {
     const victimEmail = uniqueEmail('victim-a');
     const attacker = await preAccount(victimEmail);
     // MFA on an unverified address can only predate the rule that MFA needs a proven address: a squatter's, as if enrolled then.
@@ -129,7 +129,7 @@ describe('pre-account hijacking: the owner proving the address revokes what was 
     expect((await passwordLogin(owner.email, PASSWORD)).status).toBe(200);
   });
 
-  it('(b) a completed password reset keeps the new password and revokes the sessions, MFA and links', async () => {
+  it('(b) a completed password reset keeps the new password and revokes the sessions and links', async () => {
     const victimEmail = uniqueEmail('victim-b');
     const attacker = await preAccount(victimEmail);
     await t.http.post('/api/auth/password/reset/').send({ email: victimEmail });
@@ -147,7 +147,7 @@ describe('pre-account hijacking: the owner proving the address revokes what was 
     expect((await me(owner.body.access)).status).toBe(200);
   });
 
-  it('(c) verifying by key alone verifies the address and revokes the password, sessions, MFA and links', async () => {
+  it('(c) verifying by key alone verifies the address and revokes the password, sessions and links', async () => {
     const victimEmail = uniqueEmail('victim-c');
     const attacker = await preAccount(victimEmail);
     // The verification mail went to the victim's mailbox; the victim clicks it, signed in nowhere.
