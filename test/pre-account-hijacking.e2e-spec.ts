@@ -147,6 +147,29 @@ describe('pre-account hijacking: the owner proving the address revokes what was 
     expect((await me(owner.body.access)).status).toBe(200);
   });
 
+  it('(b) voids a browser sign-in code the squatter earned through a linked provider before the claim', async () => {
+    const victimEmail = uniqueEmail('victim-exchange');
+    const attacker = await preAccount(victimEmail);
+    const start = await t.http.get('/api/auth/google/redirect/?next=/home');
+    const authorize = new URL(start.headers.location);
+    const code = `code-${randomUUID()}`;
+    fake.googleCodes.set(code, attacker.attackerGoogleToken);
+    fake.codeChallenges.set(code, authorize.searchParams.get('code_challenge')!);
+    const back = await t.http.get(`/api/auth/google/callback/?code=${code}&state=${encodeURIComponent(authorize.searchParams.get('state')!)}`);
+    const exchangeCode = new URL(back.headers.location).searchParams.get('code');
+    expect(exchangeCode).toEqual(expect.any(String));
+
+    await t.http.post('/api/auth/password/reset/').send({ email: victimEmail });
+    const link = linkIn(await sink.waitFor(victimEmail, /Reset your password/), FRONTEND);
+    const done = await t.http
+      .post('/api/auth/password/reset/confirm/')
+      .send({ uid: link.searchParams.get('uid'), token: link.searchParams.get('token'), new_password1: OWNER_PASSWORD, new_password2: OWNER_PASSWORD });
+    expect(done.status).toBe(200);
+
+    const exchanged = await t.http.post('/api/auth/exchange/').send({ code: exchangeCode });
+    expect([exchanged.status, exchanged.body.access]).toEqual([401, undefined]);
+  });
+
   it('(c) verifying by key alone verifies the address and revokes the password, sessions and links', async () => {
     const victimEmail = uniqueEmail('victim-c');
     const attacker = await preAccount(victimEmail);

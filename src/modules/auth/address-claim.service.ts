@@ -58,6 +58,7 @@ export class AddressClaimService {
     // Kept, it grants nothing on its own once the password, sessions and links are gone.
     const mfa = this.config.emailVerification !== 'none' && ((await this.claims.removeMfa(em, user.id)) || user.mfaEnabled);
     const links = await this.claims.unlinkSocialAccounts(em, user.id);
+    await this.claims.spendPendingSignIns(em, user.id);
     const sessions = await this.sessions.endAllForUserIn(em, user.id, 'address_claimed');
     await this.claims.markVerified(em, user.id);
     if (!password && !mfa && links === 0 && sessions === 0) return false;
