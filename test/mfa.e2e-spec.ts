@@ -161,11 +161,25 @@ describe('TOTP multi-factor authentication', () => {
     expect(fresh.status).toBe(200);
   });
 
-  it('keeps MFA on through a password reset of a verified address (reset does not bypass it)', async () => {
-    const { email, userId } = await enrolled();
-    // On an address never verified, a reset is the owner claiming it and MFA set up before goes
-    // (SECURITY.md 34, test/pre-account-hijacking.e2e-spec.ts); this test is about a verified one.
-    await t.db.query('UPDATE users SET email_verified = true WHERE id = $1', [userId]);
+  it('refuses an MFA ticket earned before a password reset, even with a valid second factor', async () => {
+    const { email, recoveryCodes } = await enrolled();
+    const ticket = (await passwordStep(email)).body.mfa_token;
+    await t.http.post('/api/auth/password/reset/').send({ email });
+    const link = linkIn(await sink.waitFor(email, /Reset your password/), 'https://app.example.test');
+    const newPassword = 'quiet-meadow-copper-77';
+    const reset = await t.http
+      .post('/api/auth/password/reset/confirm/')
+      .send({ uid: link.searchParams.get('uid'), token: link.searchParams.get('token'), new_password1: newPassword, new_password2: newPassword });
+    expect(reset.status).toBe(200);
+    const stale = await t.http.post('/api/auth/login/mfa/').send({ mfa_token: ticket, code: recoveryCodes[0] });
+    expect([stale.status, stale.body.access]).toEqual([401, undefined]);
+    // A ticket earned with the new password completes.
+    const fresh = await t.http.post('/api/login/').send({ email, password: newPassword });
+    expect((await t.http.post('/api/auth/login/mfa/').send({ mfa_token: fresh.body.mfa_token, code: recoveryCodes[1] })).status).toBe(200);
+  });
+
+  it('keeps MFA on through a password reset (reset does not bypass it)', async () => {
+    const { email } = await enrolled();
     await t.http.post('/api/auth/password/reset/').send({ email });
     const link = linkIn(await sink.waitFor(email, /Reset your password/), 'https://app.example.test');
     const newPassword = 'quiet-meadow-copper-77';

@@ -3,7 +3,7 @@ import * as argon2 from 'argon2';
 import * as OTPAuth from 'otpauth';
 import { startApp, type TestApp } from './setup/test-app.js';
 import { linkIn, SmtpSink } from './setup/smtp-sink.js';
-import { bearer, signup } from './factories/users.js';
+import { bearer, signup, uniqueEmail } from './factories/users.js';
 
 const FRONTEND = 'https://app.example.test';
 /** One password, typed composed (NFC) or decomposed (NFD, as some keyboards and macOS file names produce). */
@@ -35,6 +35,13 @@ describe('passwords are NFC-normalised everywhere they are set or checked (NIST 
     expect((await login(composed.email, NFD)).status).toBe(200);
     expect((await login(composed.email, NFC)).status).toBe(200);
     expect((await login(composed.email, 'Creme-brulee-a-Noel-42')).status).toBe(401);
+  });
+
+  it('accepts a signup whose confirmation is the other spelling of the password', async () => {
+    const email = uniqueEmail('confirm');
+    const response = await t.http.post('/api/signup/').send({ email, password: NFC, password_confirm: NFD });
+    expect(response.status).toBe(201);
+    expect((await login(email, NFD)).status).toBe(200);
   });
 
   it('basic-auth login normalises the same way', async () => {

@@ -41,18 +41,19 @@ describe('pre-account hijacking: the owner proving the address revokes what was 
   const passwordLogin = (email: string, password: string) => t.http.post('/api/login/').send({ email, password });
   const verifyKey = async (email: string) => linkIn(await sink.waitFor(email, /Confirm your e-mail/), FRONTEND).searchParams.get('key')!;
 
-  /** The attacker's account on the victim's address: password, two sessions, a linked Google account of their own, MFA. */
+  /** The attacker's account on the victim's address: password, two sessions, a linked Google account of their own. */
   async function preAccount(victimEmail: string): Promise<PreAccount> {
     const account = await signup(t.http, { email: victimEmail });
     const second = await passwordLogin(victimEmail, PASSWORD);
     expect(second.status).toBe(200);
     const attackerGoogleToken = await fake.googleIdToken({ sub: `attacker-${randomUUID()}`, email: uniqueEmail('attacker') });
     expect((await t.http.post('/api/auth/google/connect/').set(...bearer(account.access)).send({ id_token: attackerGoogleToken })).status).toBe(200);
+    // MFA cannot be added to an address nobody has proven (verification is on here).
     const setup = await t.http.post('/api/auth/mfa/totp/setup/').set(...bearer(account.access));
-    expect((await t.http.post('/api/auth/mfa/totp/confirm/').set(...bearer(account.access)).send({ code: totp(setup.body.secret) })).status).toBe(200);
+    expect([setup.status, setup.body]).toEqual([400, { non_field_errors: ['Verify your e-mail address before turning on MFA.'] }]);
     // Before the owner arrives, all of it works.
-    expect((await passwordLogin(victimEmail, PASSWORD)).body.mfa_required).toBe(true);
-    expect((await me(account.access)).body).toMatchObject({ email_verified: false, mfa_enabled: true, has_password: true });
+    expect((await passwordLogin(victimEmail, PASSWORD)).status).toBe(200);
+    expect((await me(account.access)).body).toMatchObject({ email_verified: false, mfa_enabled: false, has_password: true });
     return { ...account, secondSession: { access: second.body.access, refresh: second.body.refresh }, attackerGoogleToken };
   }
 
@@ -80,9 +81,13 @@ describe('pre-account hijacking: the owner proving the address revokes what was 
     expect(mail.text).toContain('Forgot password');
   }
 
-  it('(a) a verified Google sign-in to an unverified account removes the password, sessions, MFA and links, then signs the owner in', async () => {
+  it('(a) a verified Google sign-in to an unverified account removes the password, sessions, a squatter\'s MFA and links, then signs the owner in', async () => {
     const victimEmail = uniqueEmail('victim-a');
     const attacker = await preAccount(victimEmail);
+    // MFA on an unverified address can only predate the rule that MFA needs a proven address: a squatter's, as if enrolled then.
+    await t.db.query(`INSERT INTO mfa_totp (user_id, secret_encrypted, confirmed_at) VALUES ($1, 'sealed-before-the-rule', now())`, [attacker.userId]);
+    await t.db.query(`INSERT INTO mfa_recovery_codes (user_id, code_hash) VALUES ($1, $2)`, [attacker.userId, 'f'.repeat(64)]);
+    await t.db.query('UPDATE users SET mfa_enabled = true WHERE id = $1', [attacker.userId]);
     const victimGoogle = await fake.googleIdToken({ sub: `victim-${randomUUID()}`, email: victimEmail, email_verified: true });
 
     const signedIn = await t.http.post('/api/auth/google/').send({ id_token: victimGoogle });
@@ -124,7 +129,7 @@ describe('pre-account hijacking: the owner proving the address revokes what was 
     expect((await passwordLogin(owner.email, PASSWORD)).status).toBe(200);
   });
 
-  it('(b) a completed password reset keeps the new password and revokes the sessions, MFA and links', async () => {
+  it('(b) a completed password reset keeps the new password and revokes the sessions and links', async () => {
     const victimEmail = uniqueEmail('victim-b');
     const attacker = await preAccount(victimEmail);
     await t.http.post('/api/auth/password/reset/').send({ email: victimEmail });
@@ -135,14 +140,37 @@ describe('pre-account hijacking: the owner proving the address revokes what was 
     expect(done.status).toBe(200);
 
     await expectAttackerLockedOut(attacker, { passwordKept: true });
-    // The owner signs in with the new password, straight to tokens: the attacker's MFA is gone.
+    // The owner signs in with the new password, straight to tokens.
     const owner = await passwordLogin(victimEmail, OWNER_PASSWORD);
     expect(owner.status).toBe(200);
     expect(owner.body.user).toMatchObject({ id: attacker.userId, email_verified: true, mfa_enabled: false });
     expect((await me(owner.body.access)).status).toBe(200);
   });
 
-  it('(c) verifying by key alone verifies the address and revokes the password, sessions, MFA and links', async () => {
+  it('(b) voids a browser sign-in code the squatter earned through a linked provider before the claim', async () => {
+    const victimEmail = uniqueEmail('victim-exchange');
+    const attacker = await preAccount(victimEmail);
+    const start = await t.http.get('/api/auth/google/redirect/?next=/home');
+    const authorize = new URL(start.headers.location);
+    const code = `code-${randomUUID()}`;
+    fake.googleCodes.set(code, attacker.attackerGoogleToken);
+    fake.codeChallenges.set(code, authorize.searchParams.get('code_challenge')!);
+    const back = await t.http.get(`/api/auth/google/callback/?code=${code}&state=${encodeURIComponent(authorize.searchParams.get('state')!)}`);
+    const exchangeCode = new URL(back.headers.location).searchParams.get('code');
+    expect(exchangeCode).toEqual(expect.any(String));
+
+    await t.http.post('/api/auth/password/reset/').send({ email: victimEmail });
+    const link = linkIn(await sink.waitFor(victimEmail, /Reset your password/), FRONTEND);
+    const done = await t.http
+      .post('/api/auth/password/reset/confirm/')
+      .send({ uid: link.searchParams.get('uid'), token: link.searchParams.get('token'), new_password1: OWNER_PASSWORD, new_password2: OWNER_PASSWORD });
+    expect(done.status).toBe(200);
+
+    const exchanged = await t.http.post('/api/auth/exchange/').send({ code: exchangeCode });
+    expect([exchanged.status, exchanged.body.access]).toEqual([401, undefined]);
+  });
+
+  it('(c) verifying by key alone verifies the address and revokes the password, sessions and links', async () => {
     const victimEmail = uniqueEmail('victim-c');
     const attacker = await preAccount(victimEmail);
     // The verification mail went to the victim's mailbox; the victim clicks it, signed in nowhere.
@@ -169,16 +197,16 @@ describe('pre-account hijacking: the owner proving the address revokes what was 
     expect((await me(bystander.access)).status).toBe(200);
   });
 
-  /** A genuine user's account: password, two sessions, a linked Google account, MFA; address not yet verified. */
+  /** A genuine user's account: password, two sessions, a linked Google account; address not yet verified. */
   async function genuineAccount(): Promise<PreAccount> {
     return preAccount(uniqueEmail('genuine'));
   }
 
   async function expectEverythingKept(account: PreAccount): Promise<void> {
-    expect((await me(account.access)).body).toMatchObject({ email_verified: true, mfa_enabled: true, has_password: true });
+    expect((await me(account.access)).body).toMatchObject({ email_verified: true, has_password: true });
     expect((await me(account.secondSession.access)).status).toBe(200);
     expect((await refresh(account.secondSession.refresh)).status).toBe(200);
-    expect((await passwordLogin(account.email, PASSWORD)).body.mfa_required).toBe(true);
+    expect((await passwordLogin(account.email, PASSWORD)).status).toBe(200);
     expect(await t.db.query('SELECT uid FROM social_accounts WHERE user_id = $1', [account.userId])).toHaveLength(1);
     expect(await t.db.query(`SELECT id FROM security_events WHERE user_id = $1 AND event = 'unverified_credentials_revoked'`, [account.userId])).toEqual([]);
     await sink.waitFor(account.email, /E-mail address confirmed$/);
@@ -213,5 +241,39 @@ describe('pre-account hijacking: the owner proving the address revokes what was 
     expect(verify.description).toMatch(/pre-account hijacking/);
     const schema = verify.requestBody.content['application/json'].schema.$ref.split('/').pop();
     expect(Object.keys(doc.components.schemas[schema].properties)).toEqual(['key', 'password']);
+  });
+});
+
+describe('pre-account hijacking with ACCOUNT_EMAIL_VERIFICATION=none: MFA is the owner\'s and survives a claim', () => {
+  let sink: SmtpSink;
+  let t: TestApp;
+  beforeAll(async () => {
+    sink = await SmtpSink.start();
+    t = await startApp({ ACCOUNT_EMAIL_VERIFICATION: 'none', SMTP_URL: sink.url, FRONTEND_BASE_URL: FRONTEND, MAIL_POLL_INTERVAL_MS: '100' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await sink.stop();
+  });
+
+  it('keeps MFA through a completed reset (SECURITY.md 20) while the squatter\'s password and sessions stop working', async () => {
+    const account = await signup(t.http);
+    const setup = await t.http.post('/api/auth/mfa/totp/setup/').set(...bearer(account.access));
+    const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(setup.body.secret), digits: 6, period: 30 }).generate();
+    expect((await t.http.post('/api/auth/mfa/totp/confirm/').set(...bearer(account.access)).send({ code })).status).toBe(200);
+
+    await t.http.post('/api/auth/password/reset/').send({ email: account.email });
+    const link = linkIn(await sink.waitFor(account.email, /Reset your password/), FRONTEND);
+    const done = await t.http
+      .post('/api/auth/password/reset/confirm/')
+      .send({ uid: link.searchParams.get('uid'), token: link.searchParams.get('token'), new_password1: OWNER_PASSWORD, new_password2: OWNER_PASSWORD });
+    expect(done.status).toBe(200);
+
+    expect((await t.http.post('/api/login/').send({ email: account.email, password: PASSWORD })).status).toBe(401);
+    expect((await t.http.get('/api/me/').set(...bearer(account.access))).status).toBe(401);
+    // Whoever reset the password still meets the second factor: a reset never bypasses MFA.
+    const login = await t.http.post('/api/login/').send({ email: account.email, password: OWNER_PASSWORD });
+    expect([login.status, login.body.mfa_required]).toEqual([200, true]);
+    expect(await t.db.query('SELECT user_id FROM mfa_totp WHERE user_id = $1', [account.userId])).toHaveLength(1);
   });
 });

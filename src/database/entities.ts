@@ -19,6 +19,7 @@ import { CreateOauthFlows1795453294684 } from '../../migrations/1795453294684-Cr
 import { AddRefreshSuccessor1795968651092 } from '../../migrations/1795968651092-AddRefreshSuccessor.js';
 import { AddUsersEmailKey1795968695884 } from '../../migrations/1795968695884-AddUsersEmailKey.js';
 import { DropMailOutboxBodies1795968790556 } from '../../migrations/1795968790556-DropMailOutboxBodies.js';
+import { AddUsersCredentialsVersion1795972418066 } from '../../migrations/1795972418066-AddUsersCredentialsVersion.js';
 
 // Listed explicitly rather than globbed: globs resolve differently under tsc output and Jest's ESM loader.
 export const ENTITIES = [User, Session, OutstandingToken, BlacklistedToken, OutboxMail, AccountToken, SecurityEvent, MfaTotp, RecoveryCode, MfaChallenge, SocialAccount, OauthFlow];
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   AddRefreshSuccessor1795968651092,
   AddUsersEmailKey1795968695884,
   DropMailOutboxBodies1795968790556,
+  AddUsersCredentialsVersion1795972418066,
 ];

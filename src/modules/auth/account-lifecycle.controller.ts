@@ -36,7 +36,7 @@ export class AccountLifecycleController {
       'Keys are single-use and expire (EMAIL_VERIFICATION_TIMEOUT). The key proves the mailbox, not that its owner chose the password: ' +
       'sent with a bearer token (or cookie) of one of the account\'s own sessions, or with the account\'s `password`, the account is kept as it is. ' +
       'Without either, the address is verified and everything set up while it was unverified stops working: the password is removed, every session ends, ' +
-      'MFA is turned off and linked provider accounts are disconnected (pre-account hijacking defence); the owner is mailed and chooses a password with password reset. ' +
+      'MFA is turned off and linked provider accounts are disconnected (pre-account hijacking defence; MFA itself can only be turned on once the address is verified); the owner is mailed and chooses a password with password reset. ' +
       'So a "verify, then log in" page should send the password the user typed, or call this while signed in.',
   })
   @ApiOkResponse({ type: DetailResponse, example: { detail: 'E-mail verified.' } })

@@ -38,7 +38,13 @@ export class AddressClaimRepository {
     return count;
   }
 
+  /** The address is proven and the credentials changed: sign-ins that read the account before cannot open a session. */
   async markVerified(em: EntityManager, userId: string): Promise<void> {
-    await em.update(User, { id: userId }, { emailVerified: true });
+    await em.update(User, { id: userId }, { emailVerified: true, credentialsVersion: () => 'credentials_version + 1' });
+  }
+
+  /** One-time codes of the browser sign-in flow not yet exchanged: they were earned with the revoked links. */
+  async spendPendingSignIns(em: EntityManager, userId: string): Promise<void> {
+    await em.query(`UPDATE oauth_flows SET exchanged_at = now() WHERE user_id = $1 AND exchanged_at IS NULL`, [userId]);
   }
 }

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
+import { accountConfig } from '../../config/account.config.js';
 import { ValidationFailedError } from '../../common/errors/app-error.js';
 import type { AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import type { ClientContext } from '../../common/http/client-context.js';
@@ -36,6 +38,7 @@ export class AddressClaimService {
     private readonly reauth: ReauthService,
     private readonly mail: MailService,
     private readonly events: SecurityEventsService,
+    @Inject(accountConfig.KEY) private readonly config: ConfigType<typeof accountConfig>,
   ) {}
 
   /**
@@ -49,8 +52,13 @@ export class AddressClaimService {
     if (!user || user.emailVerified) return false;
     const password = proof !== 'password_reset' && user.passwordHash !== null;
     if (password) await this.claims.removePassword(em, user.id);
-    const mfa = (await this.claims.removeMfa(em, user.id)) || user.mfaEnabled;
+    // With verification on, MFA needs a proven address to be turned on, so MFA on an unverified
+    // account predates that rule and is treated as a squatter's. With ACCOUNT_EMAIL_VERIFICATION=none
+    // no address is ever proven: MFA is the owner's, and a reset never bypasses it (SECURITY.md 20).
+    // Kept, it grants nothing on its own once the password, sessions and links are gone.
+    const mfa = this.config.emailVerification !== 'none' && ((await this.claims.removeMfa(em, user.id)) || user.mfaEnabled);
     const links = await this.claims.unlinkSocialAccounts(em, user.id);
+    await this.claims.spendPendingSignIns(em, user.id);
     const sessions = await this.sessions.endAllForUserIn(em, user.id, 'address_claimed');
     await this.claims.markVerified(em, user.id);
     if (!password && !mfa && links === 0 && sessions === 0) return false;

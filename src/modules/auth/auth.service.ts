@@ -14,7 +14,7 @@ import { MailService } from '../mail/mail.service.js';
 import { EmailVerificationService } from './email-verification.service.js';
 import { LoginThrottleService, type PasswordAttempt } from './login-throttle.service.js';
 import { MfaLoginService, type MfaRequired } from './mfa/mfa-login.service.js';
-import { checkPassword } from './password-policy.js';
+import { checkPassword, normalizePassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
 import { ReauthService } from './reauth.service.js';
 import type { SignupDto } from './dto/signup.dto.js';
@@ -49,7 +49,7 @@ export class AuthService {
     if (await this.users.emailExists(email)) errors.email = ['A user with this email already exists.'];
     const problems = checkPassword(dto.password, { email, first_name: dto.first_name, last_name: dto.last_name });
     if (problems.length) errors.password = problems;
-    if (dto.password !== dto.password_confirm) errors.password_confirm = ['Passwords do not match.'];
+    if (normalizePassword(dto.password) !== normalizePassword(dto.password_confirm)) errors.password_confirm = ['Passwords do not match.'];
     if (dto.phone && (await this.users.phoneTaken(dto.phone))) errors.phone = ['A user with this phone already exists.'];
     if (Object.keys(errors).length) throw new ValidationFailedError(errors);
 
@@ -68,7 +68,7 @@ export class AuthService {
         lastLogin: mandatory ? null : now,
       });
       if (this.verification.enabled) await this.verification.queue(em, user);
-      const tokens = mandatory ? null : await this.sessions.start(user.id, client, em);
+      const tokens = mandatory ? null : await this.sessions.start(user, client, em);
       await this.events.record('signup', user.id, client, tokens?.sessionId ?? null, em);
       return { user, tokens };
     });
@@ -99,7 +99,8 @@ export class AuthService {
     if (!user.isActive) throw new UserInactiveError();
     if (this.verification.mandatory && !user.emailVerified) throw new EmailNotVerifiedError();
     if (this.passwords.needsRehash(user.passwordHash!)) {
-      await this.users.setPasswordHash(user.id, await this.passwords.hash(password));
+      // The same password under new parameters: not a change of credentials.
+      await this.users.replacePasswordHash(user.passwordHash!, await this.passwords.hash(password));
     }
     return user;
   }
@@ -110,7 +111,7 @@ export class AuthService {
     const now = new Date();
     const tokens = await this.dataSource.transaction(async (em) => {
       await this.users.recordLogin(user.id, now, em);
-      const started = await this.sessions.start(user.id, client, em);
+      const started = await this.sessions.start(user, client, em);
       await this.events.record('login_succeeded', user.id, client, started.sessionId, em);
       return started;
     });

@@ -12,6 +12,7 @@ interface ClaimedRow {
   params: MailParams;
   resolved: boolean;
   attempts: number;
+  created_at: Date;
 }
 
 /** An SMTP answer may quote the message: keep no link or token-like string of it in the database. */
@@ -88,10 +89,11 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
          SELECT id FROM mail_outbox
          WHERE sent_at IS NULL AND failed_at IS NULL AND skipped_at IS NULL AND next_attempt_at <= now()
          ORDER BY created_at LIMIT 20 FOR UPDATE SKIP LOCKED)
-       RETURNING id, kind, to_address, params, resolved_at IS NOT NULL AS resolved, attempts`,
+       RETURNING id, kind, to_address, params, resolved_at IS NOT NULL AS resolved, attempts, created_at`,
       [String(this.config.leaseMs)],
     )) as [ClaimedRow[], number];
-    return rows;
+    // RETURNING keeps no order: deliver oldest first, so a per-address mail limit serves requests in the order they came.
+    return rows.sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime());
   }
 
   private async deliver(row: ClaimedRow): Promise<void> {

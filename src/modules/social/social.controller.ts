@@ -30,7 +30,7 @@ const LINKING_RULE =
   ' An existing account with the same e-mail is joined only when the provider asserts the address is verified (Google `email_verified`, GitHub verified primary e-mail; ' +
   'Microsoft and Facebook never do). If that account\'s address was not verified yet, this sign-in is its owner claiming it (pre-account hijacking defence): ' +
   'before the provider account is linked, the account\'s password is removed, every session ends, MFA is turned off and every provider account linked before is disconnected; ' +
-  'the address becomes verified and the owner is mailed (they can choose a password with password reset). ' +
+  '(with ACCOUNT_EMAIL_VERIFICATION=none, MFA stays: no address is ever proven there, and MFA alone grants nothing); the address becomes verified and the owner is mailed (they can choose a password with password reset). ' +
   'Tokens that are malformed, oversize or signed with an algorithm other than RS256 (`alg: none`, HS256) are refused with 400 before any request to the provider.';
 
 function toAccountResponse(account: SocialAccount): SocialAccountResponse {

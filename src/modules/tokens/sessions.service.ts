@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { NotAuthenticatedError, NotFoundError, TokenNotValidError } from '../../common/errors/app-error.js';
+import { AuthenticationFailedError, NotAuthenticatedError, NotFoundError, TokenNotValidError } from '../../common/errors/app-error.js';
 import type { AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
 import { SessionsRepository, type RevokeReason } from './sessions.repository.js';
 import type { Session } from './session.entity.js';
+import type { User } from '../users/user.entity.js';
 import type { TokenPair } from './token-claims.js';
 import { TokenIssuerService } from './token-issuer.service.js';
 import { TokenVerifierService } from './token-verifier.service.js';
@@ -26,8 +27,17 @@ export class SessionsService {
   ) {}
 
   /** Opens a session and returns its first token pair; joins the caller's transaction when given one. */
-  async start(userId: string, client: ClientContext, em?: EntityManager): Promise<TokenPair & { sessionId: string }> {
-    if (!em) return this.dataSource.transaction((tx) => this.start(userId, client, tx));
+  /**
+   * Opens a session for the user as it was read when its credentials were checked. The session is
+   * written only while that account is still active and its credentials unchanged (the row is
+   * share-locked until commit), so a sign-in racing a password change, a reset or an address
+   * claim cannot leave a session behind (SECURITY.md 15, 34).
+   */
+  async start(user: User, client: ClientContext, em?: EntityManager): Promise<TokenPair & { sessionId: string }> {
+    if (!em) return this.dataSource.transaction((tx) => this.start(user, client, tx));
+    const current = await this.sessions.lockAccount(em, user.id);
+    if (!current || !current.isActive || current.credentialsVersion !== user.credentialsVersion) throw new AuthenticationFailedError();
+    const userId = user.id;
     const now = Date.now();
     const sessionId = randomUUID();
     const refresh = this.issuer.issue('refresh', userId, sessionId, now);

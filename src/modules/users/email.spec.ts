@@ -48,6 +48,13 @@ describe('emailKey', () => {
     );
   });
 
+  it('keys a capital sigma in the domain as the stored form keys it (final sigma before a hyphen)', () => {
+    for (const sigma of ['Σ', 'ς', 'σ', '\u03f9']) {
+      expect(emailKey(`eve@δοκιμ${sigma}-1.gr`)).toBe(emailKey(normalizeEmail(`eve@δοκιμ${sigma}-1.gr`)));
+    }
+    expect(emailKey('eve@δοκιμΣ-1.gr')).toBe(emailKey('eve@δοκιμς-1.gr'));
+  });
+
   it('does not depend on the display normalisation applied first', () => {
     fc.assert(
       fc.property(address, (typed) => {

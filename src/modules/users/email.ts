@@ -52,7 +52,9 @@ function domainKey(domain: string): string {
  *   an address is refused at signup (RFC 5321 has no root dot), so it never reaches an account.
  */
 export function emailKey(email: string): string {
-  const compat = email.normalize('NFKC').trim();
+  // From the stored form, so the key of what is typed and the key of what is stored always agree
+  // (a final sigma lowercased there, say).
+  const compat = normalizeEmail(email);
   const at = compat.lastIndexOf('@');
   if (at < 0) return fold(compat);
   return `${fold(compat.slice(0, at))}@${domainKey(compat.slice(at + 1))}`;

@@ -38,6 +38,10 @@ export class User {
   @Column({ name: 'mfa_enabled', default: false })
   mfaEnabled: boolean;
 
+  /** Bumped by every change of the account's credentials; a sign-in opens a session only while it is unchanged. */
+  @Column({ name: 'credentials_version', type: 'int', default: 0 })
+  credentialsVersion: number;
+
   @Column({ name: 'date_joined', type: 'timestamptz', default: () => 'now()' })
   dateJoined: Date;
 

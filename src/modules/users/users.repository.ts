@@ -83,8 +83,9 @@ export class UsersRepository {
     await em.update(User, { id }, { lastLogin: at });
   }
 
+  /** A new password: a change of credentials, so sign-ins that read the old ones cannot open a session. */
   async setPasswordHash(id: string, passwordHash: string, em: EntityManager = this.dataSource.manager): Promise<void> {
-    await em.update(User, { id }, { passwordHash });
+    await em.update(User, { id }, { passwordHash, credentialsVersion: () => 'credentials_version + 1' });
   }
 
   /** Replaces a password hash only while it is still the stored one (compare-and-set). */

@@ -9,6 +9,10 @@ export class MfaChallenge {
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 
+  /** The account's credentials version when the password was checked. */
+  @Column({ name: 'credentials_version', type: 'int', default: 0 })
+  credentialsVersion: number;
+
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
 

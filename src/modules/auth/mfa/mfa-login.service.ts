@@ -38,13 +38,14 @@ export class MfaLoginService {
 
   async challenge(user: User): Promise<MfaRequired> {
     const ticket = this.issuer.issue('mfa', user.id, randomUUID());
-    await this.mfa.insertChallenge({ jti: ticket.jti, userId: user.id, expiresAt: ticket.expiresAt });
+    await this.mfa.insertChallenge({ jti: ticket.jti, userId: user.id, credentialsVersion: user.credentialsVersion, expiresAt: ticket.expiresAt });
     return { mfa_required: true, mfa_token: ticket.token, methods: ['totp', 'recovery_code'] };
   }
 
   async complete(mfaToken: string, code: string, client: ClientContext): Promise<SignedIn> {
     const claims = this.verifier.verify(mfaToken, ['mfa']);
-    if (!(await this.mfa.isChallengeLive(claims.jti, claims.sub))) throw new TokenNotValidError();
+    const challenge = await this.mfa.findLiveChallenge(claims.jti, claims.sub);
+    if (!challenge) throw new TokenNotValidError();
     const user = await this.users.findById(claims.sub);
     if (!user) throw new TokenNotValidError();
     if (!user.isActive) throw new UserInactiveError();
@@ -56,7 +57,8 @@ export class MfaLoginService {
     const tokens = await this.dataSource.transaction(async (em) => {
       if (!(await this.mfa.spendChallenge(em, claims.jti))) return null;
       await this.users.recordLogin(user.id, now, em);
-      const started = await this.sessions.start(user.id, client, em);
+      // The ticket was earned with the credentials of its time: a reset or claim since then voids it.
+      const started = await this.sessions.start({ ...user, credentialsVersion: challenge.credentialsVersion }, client, em);
       await this.events.record('login_succeeded', user.id, client, started.sessionId, em);
       return started;
     });

@@ -62,11 +62,11 @@ export class MfaRepository {
     await this.dataSource.manager.insert(MfaChallenge, { ...challenge, usedAt: null });
   }
 
-  async isChallengeLive(jti: string, userId: string): Promise<boolean> {
+  findLiveChallenge(jti: string, userId: string): Promise<MfaChallenge | null> {
     return this.dataSource.manager
       .createQueryBuilder(MfaChallenge, 'c')
       .where('c.jti = :jti AND c.user_id = :userId AND c.used_at IS NULL AND c.expires_at > now()', { jti, userId })
-      .getExists();
+      .getOne();
   }
 
   async spendChallenge(em: EntityManager, jti: string): Promise<boolean> {

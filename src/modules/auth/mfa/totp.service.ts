@@ -4,6 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import * as OTPAuth from 'otpauth';
 import QRCode from 'qrcode';
 import { DataSource } from 'typeorm';
+import { accountConfig } from '../../../config/account.config.js';
 import { mfaConfig } from '../../../config/mfa.config.js';
 import { ThrottledError, ValidationFailedError } from '../../../common/errors/app-error.js';
 import type { ClientContext } from '../../../common/http/client-context.js';
@@ -42,6 +43,7 @@ export class TotpService {
     private readonly policies: ThrottlePolicies,
     private readonly events: SecurityEventsService,
     @Inject(mfaConfig.KEY) private readonly config: ConfigType<typeof mfaConfig>,
+    @Inject(accountConfig.KEY) private readonly account: ConfigType<typeof accountConfig>,
   ) {}
 
   private totp(user: User, secret: string): OTPAuth.TOTP {
@@ -50,6 +52,11 @@ export class TotpService {
 
   async setup(user: User): Promise<{ secret: string; otpauth_url: string; qr_code: string }> {
     if (user.mfaEnabled) throw ValidationFailedError.field('non_field_errors', 'MFA is already enabled.');
+    // A second factor enrolled on an address nobody has proven could be a squatter's (SECURITY.md 34),
+    // and an owner's proof would then have to choose between keeping it and turning MFA off.
+    if (this.account.emailVerification !== 'none' && !user.emailVerified) {
+      throw ValidationFailedError.field('non_field_errors', 'Verify your e-mail address before turning on MFA.');
+    }
     const secret = new OTPAuth.Secret({ size: 20 }).base32;
     await this.mfa.savePending(user.id, seal(secret, this.config.encryptionKey));
     const url = this.totp(user, secret).toString();
