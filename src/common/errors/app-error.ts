@@ -37,16 +37,6 @@ export class ValidationFailedError extends AppError {
   }
 }
 
-export class BadRequestError extends AppError {
-  readonly status = 400;
-  constructor(
-    detail: string,
-    readonly code = 'bad_request',
-  ) {
-    super(detail);
-  }
-}
-
 abstract class UnauthorizedError extends AppError {
   readonly status = 401;
   // RFC 6750 §3: a 401 on a bearer-protected resource names the scheme.
