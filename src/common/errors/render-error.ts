@@ -35,7 +35,6 @@ const FASTIFY_CLIENT_ERRORS: Record<string, () => AppError> = {
   FST_ERR_CTP_BODY_TOO_LARGE: () => new PayloadTooLargeError(),
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () => new UnsupportedMediaTypeError(),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => new ParseError(),
-  FST_ERR_CTP_EMPTY_JSON_BODY: () => new ParseError(),
   FST_ERR_CTP_INVALID_JSON_BODY: () => new ParseError(),
   FST_ERR_BAD_URL: () => new ParseError(),
   FST_ERR_MAX_PARAM_LENGTH: () => new UriTooLongError(),
