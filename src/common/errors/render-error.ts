@@ -20,14 +20,16 @@ export interface RenderedError {
   unexpected: boolean;
 }
 
-/** Framework exceptions (Nest's HttpException by status, Fastify's errors by code) as the contract's errors. */
+/**
+ * Framework exceptions as the contract's errors: Nest's HttpExceptions by status (unknown route,
+ * a guard saying no, a pipe refusing, a body over BODY_LIMIT), Fastify's own errors by their code.
+ */
 const HTTP_STATUS_ERRORS: Record<number, () => AppError> = {
   400: () => new ParseError(),
   401: () => new NotAuthenticatedError(),
   403: () => new PermissionDeniedError(),
   404: () => new NotFoundError(),
   413: () => new PayloadTooLargeError(),
-  414: () => new UriTooLongError(),
   415: () => new UnsupportedMediaTypeError(),
 };
 
