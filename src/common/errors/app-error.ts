@@ -192,3 +192,12 @@ export class RequestFailedError extends AppError {
     super('Request failed.');
   }
 }
+
+/** Anything unexpected: logged with the request id, answered without any detail of the cause. */
+export class InternalServerError extends AppError {
+  readonly status = 500;
+  readonly code = 'server_error';
+  constructor() {
+    super('Internal server error.');
+  }
+}

@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import {
   AppError,
+  InternalServerError,
   NotAuthenticatedError,
   NotFoundError,
   ParseError,
@@ -84,5 +85,5 @@ export function renderError(error: unknown): RenderedError {
   if (fastifyError) return known(fastifyError());
   if (error instanceof SyntaxError || (error as { statusCode?: number })?.statusCode === 400) return known(new ParseError());
   if (isUnavailable(error)) return { ...known(new ServiceUnavailableError()), unexpected: true };
-  return { status: 500, headers: {}, body: { detail: 'Internal server error.', code: 'server_error' }, unexpected: true };
+  return { ...known(new InternalServerError()), unexpected: true };
 }
