@@ -31,6 +31,7 @@ export function requestId(request: { headers: Record<string, unknown> }): string
  */
 export function frameworkErrors(error: Error, request: FastifyRequest, reply: FastifyReply): void {
   const rendered = renderError(error);
+  if (rendered.unexpected) request.log.error({ err: { type: error.name, message: error.message } }, 'request failed');
   reply.status(rendered.status).headers(rendered.headers).header('cache-control', 'no-store').header('x-request-id', request.id).send(rendered.body);
 }
 
