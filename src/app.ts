@@ -9,7 +9,7 @@ import { loadCookieConfig } from './config/cookie.config.js';
 import { loadAppConfig } from './config/app.config.js';
 import { validateConfig } from './config/validate.js';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
-import { installHttpHooks, requestId } from './common/http/fastify-hooks.js';
+import { frameworkErrors, installHttpHooks, requestId } from './common/http/fastify-hooks.js';
 import { createLogger, PinoLoggerService } from './common/logging/logger.js';
 import { DrfValidationPipe } from './common/validation/validation.pipe.js';
 import { setupSwagger } from './swagger.js';
@@ -41,6 +41,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     trustProxy: proxyTrust(config.trustProxy),
     routerOptions: { ignoreTrailingSlash: true },
     genReqId: requestId,
+    frameworkErrors,
   });
   const nestLogger = new PinoLoggerService(logger);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ devUi: config.devUi }), adapter, { logger: nestLogger, abortOnError: false, bodyParser: false });

@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { MethodNotAllowedError } from './common/errors/app-error.js';
+import { MESSAGES } from './common/validation/messages.js';
 import { loadSocialConfig, type SocialConfig } from './config/social.config.js';
 
 /** Providers without credentials answer 404 provider_not_configured; the document says which. */
@@ -26,8 +28,8 @@ export function setupSwagger(app: INestApplication): void {
       'Email/password sign-up and login, JWT access/refresh pairs, sessions and the account. ' +
         'Press **Authorize** and paste an `access` token from signup or login to call protected endpoints. ' +
         'Errors: 400 is a map of field → messages; other errors are `{"detail", "code"}`. ' +
-        'A method a path does not take is 405 `{"detail": "Method \\"GET\\" not allowed.", "code": "method_not_allowed"}` with an `Allow` header listing the ones it does; ' +
-        'text fields refuse NUL and lone UTF-16 surrogates with a 400 ("Null characters are not allowed.").',
+        `A method a path does not take is 405 \`${JSON.stringify(new MethodNotAllowedError('GET', []).body())}\` with an \`Allow\` header listing the ones it does; ` +
+        `text fields refuse NUL and lone UTF-16 surrogates with a 400 ("${MESSAGES.nullCharacters}").`,
     )
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `access` token from signup, login or refresh' })

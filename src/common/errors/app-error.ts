@@ -37,16 +37,6 @@ export class ValidationFailedError extends AppError {
   }
 }
 
-export class BadRequestError extends AppError {
-  readonly status = 400;
-  constructor(
-    detail: string,
-    readonly code = 'bad_request',
-  ) {
-    super(detail);
-  }
-}
-
 abstract class UnauthorizedError extends AppError {
   readonly status = 401;
   // RFC 6750 §3: a 401 on a bearer-protected resource names the scheme.
@@ -159,5 +149,55 @@ export class ProviderNotConfiguredError extends AppError {
   readonly code = 'provider_not_configured';
   constructor(provider: string) {
     super(`Sign-in with ${provider} is not configured on this server.`);
+  }
+}
+
+/** A body that is not valid JSON (or nested deeper than JSON_MAX_DEPTH). */
+export class ParseError extends AppError {
+  readonly status = 400;
+  readonly code = 'parse_error';
+  constructor() {
+    super('JSON parse error.');
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  readonly status = 413;
+  readonly code = 'payload_too_large';
+  constructor() {
+    super('Request body is too large.');
+  }
+}
+
+export class UriTooLongError extends AppError {
+  readonly status = 414;
+  readonly code = 'uri_too_long';
+  constructor() {
+    super('Request URI is too long.');
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415;
+  readonly code = 'unsupported_media_type';
+  constructor() {
+    super('Unsupported media type in request. Use application/json.');
+  }
+}
+
+/** A 4xx raised by the framework for which the contract has no message of its own. */
+export class RequestFailedError extends AppError {
+  readonly code = 'error';
+  constructor(readonly status: number) {
+    super('Request failed.');
+  }
+}
+
+/** Anything unexpected: logged with the request id, answered without any detail of the cause. */
+export class InternalServerError extends AppError {
+  readonly status = 500;
+  readonly code = 'server_error';
+  constructor() {
+    super('Internal server error.');
   }
 }

@@ -1,5 +1,17 @@
 import { HttpException } from '@nestjs/common';
-import { AppError, ServiceUnavailableError } from './app-error.js';
+import {
+  AppError,
+  InternalServerError,
+  NotAuthenticatedError,
+  NotFoundError,
+  ParseError,
+  PayloadTooLargeError,
+  PermissionDeniedError,
+  RequestFailedError,
+  ServiceUnavailableError,
+  UnsupportedMediaTypeError,
+  UriTooLongError,
+} from './app-error.js';
 
 export interface RenderedError {
   status: number;
@@ -9,26 +21,26 @@ export interface RenderedError {
   unexpected: boolean;
 }
 
-const HTTP_CODES: Record<number, [string, string]> = {
-  400: ['parse_error', 'JSON parse error.'],
-  401: ['not_authenticated', 'Authentication credentials were not provided.'],
-  403: ['permission_denied', 'You do not have permission to perform this action.'],
-  404: ['not_found', 'Not found.'],
-  405: ['method_not_allowed', 'Method not allowed.'],
-  406: ['not_acceptable', 'Could not satisfy the request Accept header.'],
-  413: ['payload_too_large', 'Request body is too large.'],
-  415: ['unsupported_media_type', 'Unsupported media type in request. Use application/json.'],
-  429: ['throttled', 'Request was throttled.'],
+/**
+ * Framework exceptions as the contract's errors: Nest's HttpExceptions by status (unknown route,
+ * a guard saying no, a pipe refusing, a body over BODY_LIMIT), Fastify's own errors by their code.
+ */
+const HTTP_STATUS_ERRORS: Record<number, () => AppError> = {
+  400: () => new ParseError(),
+  401: () => new NotAuthenticatedError(),
+  403: () => new PermissionDeniedError(),
+  404: () => new NotFoundError(),
+  413: () => new PayloadTooLargeError(),
+  415: () => new UnsupportedMediaTypeError(),
 };
 
-/** Fastify's own request errors (body parsing, limits) that are the client's fault. */
-const FASTIFY_CLIENT_ERRORS: Record<string, number> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 413,
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 415,
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 400,
-  FST_ERR_CTP_EMPTY_JSON_BODY: 400,
-  FST_ERR_CTP_INVALID_JSON_BODY: 400,
-  FST_ERR_BAD_URL: 400,
+const FASTIFY_CLIENT_ERRORS: Record<string, () => AppError> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: () => new PayloadTooLargeError(),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => new UnsupportedMediaTypeError(),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => new ParseError(),
+  FST_ERR_CTP_INVALID_JSON_BODY: () => new ParseError(),
+  FST_ERR_BAD_URL: () => new ParseError(),
+  FST_ERR_MAX_PARAM_LENGTH: () => new UriTooLongError(),
 };
 
 /** Errors that mean a backing service (PostgreSQL, Redis) is unreachable, not that the request is bad. */
@@ -59,29 +71,19 @@ function isUnavailable(error: unknown): boolean {
   return false;
 }
 
-function statusBody(status: number, detail?: string): Record<string, unknown> {
-  const [code, fallback] = HTTP_CODES[status] ?? ['error', 'Request failed.'];
-  return { detail: detail ?? fallback, code };
+function known(error: AppError): RenderedError {
+  return { status: error.status, headers: error.headers, body: error.body(), unexpected: false };
 }
 
 export function renderError(error: unknown): RenderedError {
-  if (error instanceof AppError) {
-    return { status: error.status, headers: error.headers, body: error.body(), unexpected: false };
-  }
+  if (error instanceof AppError) return known(error);
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    if (status < 500) return { status, headers: {}, body: statusBody(status), unexpected: false };
+    if (status < 500) return known(HTTP_STATUS_ERRORS[status]?.() ?? new RequestFailedError(status));
   }
-  const fastifyStatus = FASTIFY_CLIENT_ERRORS[(error as { code?: string })?.code ?? ''];
-  if (fastifyStatus) {
-    return { status: fastifyStatus, headers: {}, body: statusBody(fastifyStatus), unexpected: false };
-  }
-  if (error instanceof SyntaxError || (error as { statusCode?: number })?.statusCode === 400) {
-    return { status: 400, headers: {}, body: statusBody(400, 'JSON parse error.'), unexpected: false };
-  }
-  if (isUnavailable(error)) {
-    const unavailable = new ServiceUnavailableError();
-    return { status: 503, headers: unavailable.headers, body: unavailable.body(), unexpected: true };
-  }
-  return { status: 500, headers: {}, body: { detail: 'Internal server error.', code: 'server_error' }, unexpected: true };
+  const fastifyError = FASTIFY_CLIENT_ERRORS[(error as { code?: string })?.code ?? ''];
+  if (fastifyError) return known(fastifyError());
+  if (error instanceof SyntaxError || (error as { statusCode?: number })?.statusCode === 400) return known(new ParseError());
+  if (isUnavailable(error)) return { ...known(new ServiceUnavailableError()), unexpected: true };
+  return { ...known(new InternalServerError()), unexpected: true };
 }

@@ -1,21 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { MethodNotAllowedError, ValidationFailedError } from '../errors/app-error.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MethodNotAllowedError, ParseError, UnsupportedMediaTypeError, ValidationFailedError } from '../errors/app-error.js';
+import { renderError } from '../errors/render-error.js';
 import { unstorableFields } from '../validation/storable-text.js';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
-
-class JsonTooDeepError extends Error {
-  readonly statusCode = 400;
-  readonly code = 'FST_ERR_CTP_INVALID_JSON_BODY';
-}
-
-class UnsupportedMediaTypeError extends Error {
-  readonly statusCode = 415;
-  readonly code = 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
-}
 
 function depthExceeds(value: unknown, max: number): boolean {
   const stack: [unknown, number][] = [[value, 1]];
@@ -35,6 +26,16 @@ export function requestId(request: { headers: Record<string, unknown> }): string
 }
 
 /**
+ * Fastify answers a bad URL or an over-long path parameter (414) before any route, hook or
+ * Nest filter runs, with its own body echoing the path; this gives them the contract's shape.
+ */
+export function frameworkErrors(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  const rendered = renderError(error);
+  if (rendered.unexpected) request.log.error({ err: { type: error.name, message: error.message } }, 'request failed');
+  reply.status(rendered.status).headers(rendered.headers).header('cache-control', 'no-store').header('x-request-id', request.id).send(rendered.body);
+}
+
+/**
  * JSON only (415 otherwise), bounded in size (Fastify's bodyLimit, 413) and nesting depth (400),
  * prototype-poisoning keys refused (SECURITY.md 26), strings PostgreSQL cannot store refused
  * with a 400 field error, and an id on every response.
@@ -46,7 +47,7 @@ export function installHttpHooks(fastify: FastifyInstance, maxDepth: number): vo
     if (body.length === 0) return done(null, undefined);
     parseJson(request, body as string, (error: Error | null, parsed?: unknown) => {
       if (error) return done(error, undefined);
-      if (depthExceeds(parsed, maxDepth)) return done(new JsonTooDeepError('JSON nested too deeply'), undefined);
+      if (depthExceeds(parsed, maxDepth)) return done(new ParseError(), undefined);
       done(null, parsed);
     });
   });
@@ -67,7 +68,7 @@ export function installHttpHooks(fastify: FastifyInstance, maxDepth: number): vo
     const length = request.headers['content-length'];
     const hasBody = (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
     const mime = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (hasBody && mime !== 'application/json') throw new UnsupportedMediaTypeError('Unsupported Media Type');
+    if (hasBody && mime !== 'application/json') throw new UnsupportedMediaTypeError();
   });
 
   // Before any guard or handler: no endpoint can forget it, and a NUL never reaches a query

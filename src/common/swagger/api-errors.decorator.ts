@@ -1,8 +1,26 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse, getSchemaPath, ApiExtraModels } from '@nestjs/swagger';
+import {
+  type AppError,
+  NotAuthenticatedError,
+  NotFoundError,
+  ParseError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+  ThrottledError,
+  TokenNotValidError,
+  UnsupportedMediaTypeError,
+  UserInactiveError,
+  ValidationFailedError,
+} from '../errors/app-error.js';
+import { MESSAGES } from '../validation/messages.js';
 import { ErrorResponse } from './error.response.js';
 
-type ErrorExample = { description: string; examples: Record<string, unknown> };
+/** One documented status: the examples are the bodies these errors render, so they cannot drift from them. */
+export interface ErrorDoc {
+  description: string;
+  errors: AppError[];
+}
 
 const VALIDATION_SCHEMA = {
   type: 'object',
@@ -10,52 +28,41 @@ const VALIDATION_SCHEMA = {
   additionalProperties: { type: 'array', items: { type: 'string' } },
 };
 
-const ERRORS: Record<number, ErrorExample> = {
+const DEFAULTS: Record<number, ErrorDoc> = {
   400: {
-    description: 'Invalid input',
-    examples: {
-      fields: { email: ['A user with this email already exists.'], password: ['This password is too short. It must contain at least 8 characters.'] },
-    },
+    description: 'Invalid input: a map of field → messages, or a body that is not JSON',
+    errors: [ValidationFailedError.field('non_field_errors', MESSAGES.notObject('list')), new ParseError()],
   },
   401: {
     description: 'Missing, invalid, expired or revoked credentials (with `WWW-Authenticate: Bearer`)',
-    examples: {
-      not_authenticated: { detail: 'Authentication credentials were not provided.', code: 'not_authenticated' },
-      token_not_valid: { detail: 'Given token not valid for any token type', code: 'token_not_valid' },
-    },
+    errors: [new NotAuthenticatedError(), new TokenNotValidError()],
   },
-  403: { description: 'Forbidden', examples: { user_inactive: { detail: 'User account is disabled.', code: 'user_inactive' } } },
-  404: { description: 'Not found', examples: { not_found: { detail: 'Not found.', code: 'not_found' } } },
-  413: { description: 'Body larger than BODY_LIMIT', examples: { payload_too_large: { detail: 'Request body is too large.', code: 'payload_too_large' } } },
-  415: {
-    description: 'Body is not application/json',
-    examples: { unsupported_media_type: { detail: 'Unsupported media type in request. Use application/json.', code: 'unsupported_media_type' } },
-  },
-  429: {
-    description: 'Too many requests (with `Retry-After` in seconds)',
-    examples: { throttled: { detail: 'Request was throttled. Expected available in 60 seconds.', code: 'throttled' } },
-  },
-  503: {
-    description: 'A backing service (database, Redis) is unreachable',
-    examples: { service_unavailable: { detail: 'Service temporarily unavailable, try again later.', code: 'service_unavailable' } },
-  },
+  403: { description: 'Forbidden', errors: [new UserInactiveError()] },
+  404: { description: 'Not found', errors: [new NotFoundError()] },
+  413: { description: 'Body larger than BODY_LIMIT', errors: [new PayloadTooLargeError()] },
+  415: { description: 'Body is not application/json', errors: [new UnsupportedMediaTypeError()] },
+  429: { description: 'Too many requests (with `Retry-After` in seconds)', errors: [new ThrottledError(60)] },
+  503: { description: 'A backing service (database, Redis) is unreachable', errors: [new ServiceUnavailableError()] },
 };
 
-function toExamples(examples: Record<string, unknown>) {
-  return Object.fromEntries(Object.entries(examples).map(([name, value]) => [name, { value }]));
+function exampleName(error: AppError): string {
+  return error instanceof ValidationFailedError ? Object.keys(error.fields).join('_') : error.code;
+}
+
+function response({ description, errors }: ErrorDoc) {
+  const status = errors[0].status;
+  if (errors.some((error) => error.status !== status)) throw new Error(`ApiErrors: mixed statuses in "${description}"`);
+  const detail = { $ref: getSchemaPath(ErrorResponse) };
+  const shapes = [...new Set(errors.map((error) => error instanceof ValidationFailedError))];
+  const schema = shapes.length === 2 ? { oneOf: [VALIDATION_SCHEMA, detail] } : shapes[0] ? VALIDATION_SCHEMA : detail;
+  const examples = Object.fromEntries(errors.map((error) => [exampleName(error), { value: error.body() }]));
+  return ApiResponse({ status, description, content: { 'application/json': { schema, examples } } });
 }
 
 /**
- * Documents the error responses of an endpoint with the exact bodies of API.md.
- * `overrides` replace the default examples for one status (e.g. login's 401).
+ * Documents the error responses of an endpoint. A number takes the default errors of that
+ * status; an ErrorDoc lists the errors the endpoint really raises.
  */
-export function ApiErrors(...statuses: (number | { status: number; description?: string; examples: Record<string, unknown> })[]) {
-  return applyDecorators(
-    ApiExtraModels(ErrorResponse),
-    ...statuses.map((entry) => {
-      const { status, description, examples } = typeof entry === 'number' ? { status: entry, ...ERRORS[entry] } : { ...ERRORS[entry.status], ...entry };
-      const schema = status === 400 ? VALIDATION_SCHEMA : { $ref: getSchemaPath(ErrorResponse) };
-      return ApiResponse({ status, description, content: { 'application/json': { schema, examples: toExamples(examples!) } } });
-    }),
-  );
+export function ApiErrors(...entries: (number | ErrorDoc)[]) {
+  return applyDecorators(ApiExtraModels(ErrorResponse), ...entries.map((entry) => response(typeof entry === 'number' ? DEFAULTS[entry] : entry)));
 }

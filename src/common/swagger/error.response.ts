@@ -1,10 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { TokenNotValidError } from '../errors/app-error.js';
+
+const EXAMPLE = new TokenNotValidError();
 
 export class ErrorResponse {
-  @ApiProperty({ example: 'Given token not valid for any token type' })
+  @ApiProperty({ example: EXAMPLE.detail })
   detail: string;
 
-  @ApiProperty({ example: 'token_not_valid' })
+  @ApiProperty({ example: EXAMPLE.code })
   code: string;
 }
 

@@ -8,7 +8,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * validators): NUL is refused by the server, a lone UTF-16 surrogate has no UTF-8 form and
  * the driver would silently turn it into U+FFFD.
  */
-export function unstorableReason(text: string): string | undefined {
+function unstorableReason(text: string): string | undefined {
   if (text.includes('\u0000')) return MESSAGES.nullCharacters;
   const lone = LONE_SURROGATE.exec(text);
   return lone ? MESSAGES.surrogate(lone[0].charCodeAt(0)) : undefined;

@@ -6,14 +6,19 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import { OptionalAuth } from '../../common/decorators/optional-auth.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
-import { ApiErrors } from '../../common/swagger/api-errors.decorator.js';
+import { NotFoundError, ValidationFailedError } from '../../common/errors/app-error.js';
+import { ApiErrors, type ErrorDoc } from '../../common/swagger/api-errors.decorator.js';
+import { MESSAGES } from '../../common/validation/messages.js';
 import { DetailResponse } from '../../common/swagger/error.response.js';
 import { EmailDto, PasswordChangeDto, PasswordResetConfirmDto, VerifyEmailDto } from './dto/account-requests.dto.js';
 import { EmailVerificationService } from './email-verification.service.js';
 import { PasswordChangeService } from './password-change.service.js';
 import { PasswordResetService } from './password-reset.service.js';
 
-const BAD_LINK = { status: 400, description: 'Invalid, used or expired link (a bad uid and a bad token answer alike), or a refused password', examples: { token: { token: ['Invalid value'] }, password: { new_password2: ['This password is too common.'] } } };
+const BAD_LINK: ErrorDoc = {
+  description: 'Invalid, used or expired link (a bad uid and a bad token answer alike), or a refused password',
+  errors: [ValidationFailedError.field('token', MESSAGES.invalidLink), ValidationFailedError.field('new_password2', MESSAGES.passwordTooCommon)],
+};
 
 @ApiTags('account')
 @UseGuards(RateLimitGuard)
@@ -41,9 +46,9 @@ export class AccountLifecycleController {
   })
   @ApiOkResponse({ type: DetailResponse, example: { detail: 'E-mail verified.' } })
   @ApiErrors(
-    { status: 400, description: 'A wrong `password` (counted like a failed login; the key stays usable)', examples: { password: { password: ['Invalid password.'] } } },
+    { description: 'A wrong `password` (counted like a failed login; the key stays usable)', errors: [ValidationFailedError.field('password', MESSAGES.invalidPassword)] },
     401,
-    { status: 404, description: 'Unknown, used or expired key', examples: { not_found: { detail: 'Not found.', code: 'not_found' } } },
+    { description: 'Unknown, used or expired key', errors: [new NotFoundError()] },
     429,
   )
   async verifyEmail(@CurrentUser() principal: AuthPrincipal | undefined, @Body() dto: VerifyEmailDto, @Req() request: FastifyRequest): Promise<DetailResponse> {

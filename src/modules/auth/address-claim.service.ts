@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
 import { accountConfig } from '../../config/account.config.js';
 import { ValidationFailedError } from '../../common/errors/app-error.js';
+import { MESSAGES } from '../../common/validation/messages.js';
 import type { AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
@@ -79,7 +80,7 @@ export class AddressClaimService {
   async isAccountHolder(user: User, proof: HolderProof, client: ClientContext): Promise<boolean> {
     if (proof.principal?.userId === user.id) return true;
     if (proof.password === undefined) return false;
-    if (!(await this.reauth.passwordMatches(user, proof.password, client))) throw ValidationFailedError.field('password', 'Invalid password.');
+    if (!(await this.reauth.passwordMatches(user, proof.password, client))) throw ValidationFailedError.field('password', MESSAGES.invalidPassword);
     return true;
   }
 }

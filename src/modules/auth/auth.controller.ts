@@ -6,7 +6,9 @@ import { RateLimitGuard, RateLimited } from '../../throttle/rate-limit.guard.js'
 import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { clientContext } from '../../common/http/client-context.js';
-import { ApiErrors } from '../../common/swagger/api-errors.decorator.js';
+import { AuthenticationFailedError, EmailNotVerifiedError, UserInactiveError, ValidationFailedError } from '../../common/errors/app-error.js';
+import { ApiErrors, type ErrorDoc } from '../../common/swagger/api-errors.decorator.js';
+import { MESSAGES } from '../../common/validation/messages.js';
 import type { User } from '../users/user.entity.js';
 import { toUserResponse } from '../users/user.mapper.js';
 import { AuthService, type SignedIn } from './auth.service.js';
@@ -16,15 +18,24 @@ import { SignupDto } from './dto/signup.dto.js';
 import { TokenPairResponse, VerificationSentResponse } from './dto/token-pair.response.js';
 import { LocalAuthGuard } from './local-auth.guard.js';
 import { MfaRequiredResponse } from './mfa/dto/mfa.dto.js';
+import { PASSWORD_MIN_LENGTH } from './password-policy.js';
 
 
-const LOGIN_403 = {
-  status: 403,
-  description: 'Right password, but the account is disabled or (mandatory verification) its e-mail is not confirmed',
-  examples: { user_inactive: { detail: 'User account is disabled.', code: 'user_inactive' }, email_not_verified: { detail: 'E-mail is not verified.', code: 'email_not_verified' } },
+const SIGNUP_400: ErrorDoc = {
+  description: 'Invalid input: a map of field → messages',
+  errors: [
+    ValidationFailedError.field('email', MESSAGES.emailTaken),
+    ValidationFailedError.field('password', MESSAGES.passwordTooShort(PASSWORD_MIN_LENGTH)),
+    ValidationFailedError.field('password_confirm', MESSAGES.passwordsDiffer),
+  ],
 };
 
-const LOGIN_401 = { status: 401, description: 'Wrong email or password, or no such user', examples: { authentication_failed: { detail: 'Invalid email or password.', code: 'authentication_failed' } } };
+const LOGIN_401: ErrorDoc = { description: 'Wrong email or password, or no such user', errors: [new AuthenticationFailedError()] };
+
+const LOGIN_403: ErrorDoc = {
+  description: 'Right password, but the account is disabled or (mandatory verification) its e-mail is not confirmed',
+  errors: [new UserInactiveError(), new EmailNotVerifiedError()],
+};
 
 @ApiTags('auth')
 @Controller('api')
@@ -44,7 +55,7 @@ export class AuthController {
     description: 'A token pair and the user; with ACCOUNT_EMAIL_VERIFICATION=mandatory, no tokens until the e-mail is confirmed',
     schema: { oneOf: [{ $ref: getSchemaPath(TokenPairResponse) }, { $ref: getSchemaPath(VerificationSentResponse) }] },
   })
-  @ApiErrors(400, 413, 415, 429)
+  @ApiErrors(SIGNUP_400, 413, 415, 429)
   async signup(@Body() dto: SignupDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenPairResponse | VerificationSentResponse> {
     const result = await this.auth.signup(dto, clientContext(request));
     if (result.tokens === null) return { detail: 'Verification e-mail sent.', user: toUserResponse(result.user) };

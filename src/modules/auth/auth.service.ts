@@ -46,11 +46,11 @@ export class AuthService {
   async signup(dto: SignupDto, client: ClientContext): Promise<SignedUp> {
     const email = normalizeEmail(dto.email);
     const errors: FieldErrors = {};
-    if (await this.users.emailExists(email)) errors.email = ['A user with this email already exists.'];
+    if (await this.users.emailExists(email)) errors.email = [MESSAGES.emailTaken];
     const problems = checkPassword(dto.password, { email, first_name: dto.first_name, last_name: dto.last_name });
     if (problems.length) errors.password = problems;
-    if (normalizePassword(dto.password) !== normalizePassword(dto.password_confirm)) errors.password_confirm = ['Passwords do not match.'];
-    if (dto.phone && (await this.users.phoneTaken(dto.phone))) errors.phone = ['A user with this phone already exists.'];
+    if (normalizePassword(dto.password) !== normalizePassword(dto.password_confirm)) errors.password_confirm = [MESSAGES.passwordsDiffer];
+    if (dto.phone && (await this.users.phoneTaken(dto.phone))) errors.phone = [MESSAGES.phoneTaken];
     if (Object.keys(errors).length) throw new ValidationFailedError(errors);
 
     const passwordHash = await this.passwords.hash(dto.password);
@@ -123,7 +123,7 @@ export class AuthService {
     if (user.passwordHash) {
       if (password === undefined || password === '') throw ValidationFailedError.field('password', MESSAGES.required);
       if (!(await this.reauth.passwordMatches(user, password, client, sessionId))) {
-        throw ValidationFailedError.field('password', 'Invalid password.');
+        throw ValidationFailedError.field('password', MESSAGES.invalidPassword);
       }
     }
     await this.sessions.endAllForUser(user.id, 'account_deleted');

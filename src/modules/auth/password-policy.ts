@@ -1,4 +1,5 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
+import { MESSAGES } from '../../common/validation/messages.js';
 
 /**
  * Password rules after NIST SP 800-63B and Django's default validators (same messages):
@@ -44,14 +45,14 @@ export function checkPassword(raw: string, context: PasswordContext): string[] {
 
   const problems: string[] = [];
   if (length < PASSWORD_MIN_LENGTH) {
-    problems.push(`This password is too short. It must contain at least ${PASSWORD_MIN_LENGTH} characters.`);
+    problems.push(MESSAGES.passwordTooShort(PASSWORD_MIN_LENGTH));
   }
   const similarTo = findSimilarAttribute(password, context);
   if (similarTo) {
     problems.push(`The password is too similar to the ${similarTo}.`);
   }
   if (COMMON_PASSWORDS.has(password.toLowerCase().trim())) {
-    problems.push('This password is too common.');
+    problems.push(MESSAGES.passwordTooCommon);
   }
   if (/^[0-9]+$/.test(password)) {
     problems.push('This password is entirely numeric.');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ValidationFailedError } from '../../common/errors/app-error.js';
+import { MESSAGES } from '../../common/validation/messages.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
 import { MailService } from '../mail/mail.service.js';
@@ -13,7 +14,7 @@ import { checkNewPassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
 
 /** A bad uid and a bad token answer alike, so neither can be probed on its own (SECURITY.md 18). */
-const INVALID_LINK = () => ValidationFailedError.field('token', 'Invalid value');
+const INVALID_LINK = () => ValidationFailedError.field('token', MESSAGES.invalidLink);
 
 export function encodeUid(userId: string): string {
   return Buffer.from(userId, 'utf8').toString('base64url');

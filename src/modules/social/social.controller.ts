@@ -3,10 +3,10 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiT
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
-import { NotFoundError } from '../../common/errors/app-error.js';
+import { NotFoundError, OAuthTokenInvalidError, ProviderNotConfiguredError } from '../../common/errors/app-error.js';
 import { AuthCookies } from '../../common/http/auth-cookies.js';
 import { clientContext } from '../../common/http/client-context.js';
-import { ApiErrors } from '../../common/swagger/api-errors.decorator.js';
+import { ApiErrors, type ErrorDoc } from '../../common/swagger/api-errors.decorator.js';
 import { DetailResponse } from '../../common/swagger/error.response.js';
 import { TokenPairResponse } from '../auth/dto/token-pair.response.js';
 import type { MfaRequiredResponse } from '../auth/mfa/dto/mfa.dto.js';
@@ -19,11 +19,13 @@ import { SocialService } from './social.service.js';
 
 const PROVIDERS: ProviderName[] = ['google', 'facebook', 'microsoft', 'github'];
 
-const OAUTH_ERRORS = [
-  { status: 400, description: 'The provider refused the token, or the email belongs to a local account and is not verified by the provider', examples: { oauth_token_invalid: { detail: 'OAuth token invalid.', code: 'oauth_token_invalid' } } },
-  { status: 404, description: 'This provider has no credentials configured on the server', examples: { provider_not_configured: { detail: 'Sign-in with google is not configured on this server.', code: 'provider_not_configured' } } },
+const NOT_CONFIGURED: ErrorDoc = { description: 'This provider has no credentials configured on the server', errors: [new ProviderNotConfiguredError('google')] };
+
+const OAUTH_ERRORS: (number | ErrorDoc)[] = [
+  { description: 'The provider refused the token, or the email belongs to a local account and is not verified by the provider', errors: [new OAuthTokenInvalidError()] },
+  NOT_CONFIGURED,
   503,
-] as const;
+];
 
 /** SECURITY.md 23 and 34, stated on every sign-in endpoint. */
 const LINKING_RULE =
@@ -114,7 +116,7 @@ export class SocialController {
     description: 'Sends the browser to the provider (authorization code + PKCE, single-use state). `next` is a path on FRONTEND_BASE_URL to land on afterwards.',
   })
   @ApiResponse({ status: 302, description: 'To the provider' })
-  @ApiErrors({ status: 404, description: 'Unknown or unconfigured provider', examples: { provider_not_configured: { detail: 'Sign-in with google is not configured on this server.', code: 'provider_not_configured' } } })
+  @ApiErrors({ description: 'Unknown or unconfigured provider', errors: [...NOT_CONFIGURED.errors, new NotFoundError()] })
   async redirect(@Param('provider') provider: string, @Query('next') next?: string): Promise<{ url: string; statusCode: number }> {
     return { url: await this.redirects.start(providerOf(provider), next), statusCode: 302 };
   }

@@ -8,8 +8,8 @@ import { User } from './user.entity.js';
 export type ProfileChanges = Partial<Pick<User, 'firstName' | 'lastName' | 'phone'>>;
 
 const UNIQUE_MESSAGES: Record<string, [string, string]> = {
-  uq_users_email_key: ['email', 'A user with this email already exists.'],
-  uq_users_phone: ['phone', 'A user with this phone already exists.'],
+  uq_users_email_key: ['email', MESSAGES.emailTaken],
+  uq_users_phone: ['phone', MESSAGES.phoneTaken],
 };
 
 /** Turns a unique-constraint race (two signups at once) into the same 400 as the pre-check. */

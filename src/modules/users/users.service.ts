@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationFailedError } from '../../common/errors/app-error.js';
+import { MESSAGES } from '../../common/validation/messages.js';
 import type { User } from './user.entity.js';
 import { UsersRepository, type ProfileChanges } from './users.repository.js';
 import type { PatchProfileDto } from './dto/update-profile.dto.js';
@@ -15,7 +16,7 @@ export class UsersService {
     if (dto.last_name !== undefined) changes.lastName = dto.last_name;
     if (dto.phone !== undefined) {
       if (dto.phone !== null && (await this.users.phoneTaken(dto.phone, user.id))) {
-        throw ValidationFailedError.field('phone', 'A user with this phone already exists.');
+        throw ValidationFailedError.field('phone', MESSAGES.phoneTaken);
       }
       changes.phone = dto.phone;
     }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TokenNotValidError, UserInactiveError, ValidationFailedError } from '../../../common/errors/app-error.js';
+import { MESSAGES } from '../../../common/validation/messages.js';
 import type { ClientContext } from '../../../common/http/client-context.js';
 import { SecurityEventsService } from '../../audit/security-events.service.js';
 import { SessionsService } from '../../tokens/sessions.service.js';
@@ -51,7 +52,7 @@ export class MfaLoginService {
     if (!user.isActive) throw new UserInactiveError();
     if (!(await this.totp.verifySecondFactor(user, code))) {
       await this.events.record('login_failed', user.id, client);
-      throw ValidationFailedError.field('code', 'Invalid code.');
+      throw ValidationFailedError.field('code', MESSAGES.invalidCode);
     }
     const now = new Date();
     const tokens = await this.dataSource.transaction(async (em) => {

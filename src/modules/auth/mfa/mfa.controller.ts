@@ -5,7 +5,9 @@ import { CurrentUser, type AuthPrincipal } from '../../../common/decorators/curr
 import { Public } from '../../../common/decorators/public.decorator.js';
 import { AuthCookies } from '../../../common/http/auth-cookies.js';
 import { clientContext } from '../../../common/http/client-context.js';
-import { ApiErrors } from '../../../common/swagger/api-errors.decorator.js';
+import { ValidationFailedError } from '../../../common/errors/app-error.js';
+import { ApiErrors, type ErrorDoc } from '../../../common/swagger/api-errors.decorator.js';
+import { MESSAGES } from '../../../common/validation/messages.js';
 import { DetailResponse } from '../../../common/swagger/error.response.js';
 import { toUserResponse } from '../../users/user.mapper.js';
 import { TokenPairResponse } from '../dto/token-pair.response.js';
@@ -13,7 +15,7 @@ import { MfaCodeDto, MfaDisableDto, MfaLoginDto, RecoveryCodesResponse, TotpSetu
 import { MfaLoginService } from './mfa-login.service.js';
 import { TotpService } from './totp.service.js';
 
-const BAD_CODE = { status: 400, description: 'Wrong, reused or expired code', examples: { code: { code: ['Invalid code.'] } } };
+const BAD_CODE: ErrorDoc = { description: 'Wrong, reused or expired code', errors: [ValidationFailedError.field('code', MESSAGES.invalidCode)] };
 
 @ApiTags('mfa')
 @Controller('api/auth')

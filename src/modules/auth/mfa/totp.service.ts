@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { accountConfig } from '../../../config/account.config.js';
 import { mfaConfig } from '../../../config/mfa.config.js';
 import { ThrottledError, ValidationFailedError } from '../../../common/errors/app-error.js';
+import { MESSAGES } from '../../../common/validation/messages.js';
 import type { ClientContext } from '../../../common/http/client-context.js';
 import { ThrottlePolicies } from '../../../throttle/throttle-policies.js';
 import { SecurityEventsService } from '../../audit/security-events.service.js';
@@ -18,7 +19,7 @@ import { open, seal } from './secret-box.js';
 
 const PERIOD = 30;
 const RECOVERY_CODES = 10;
-const INVALID_CODE = () => ValidationFailedError.field('code', 'Invalid code.');
+const INVALID_CODE = () => ValidationFailedError.field('code', MESSAGES.invalidCode);
 
 /** Recovery codes: 10 groups of base32, about 50 random bits each, easy to type. */
 function newRecoveryCode(): string {
@@ -85,7 +86,7 @@ export class TotpService {
     if (proof.code) ok = await this.verifySecondFactor(user, proof.code);
     else if (proof.password && user.passwordHash) ok = await this.reauth.passwordMatches(user, proof.password, client);
     else throw ValidationFailedError.field('non_field_errors', 'Send a current code or your password.');
-    if (!ok) throw proof.code ? INVALID_CODE() : ValidationFailedError.field('password', 'Invalid password.');
+    if (!ok) throw proof.code ? INVALID_CODE() : ValidationFailedError.field('password', MESSAGES.invalidPassword);
     await this.dataSource.transaction(async (em) => {
       await this.mfa.deleteAll(em, user.id);
       await this.users.setMfaEnabled(user.id, false, em);
