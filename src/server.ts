@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { loadAppConfig } from './config/app.config.js';
+import { appConfig, type AppConfig } from './config/app.config.js';
 import { ConfigError } from './config/env.js';
 import { createApp } from './app.js';
 
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  const config = loadAppConfig();
   const app = await createApp();
+  const config = app.get<AppConfig>(appConfig.KEY);
   await app.listen({ port: config.port, host: config.host });
   const base = (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
   app.getHttpAdapter().getInstance().log.info(
