@@ -32,7 +32,7 @@ export interface CreateAppOptions {
 export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const loaded = loadConfig();
   const config = loaded.config.app;
-  const logger = createLogger(config, options.logDestination);
+  const logger = createLogger(config, { destination: options.logDestination });
   for (const warning of loaded.warnings) logger.warn(warning);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
