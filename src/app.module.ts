@@ -1,16 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
-import { appConfig } from './config/app.config.js';
-import { accountConfig } from './config/account.config.js';
-import { authConfig } from './config/auth.config.js';
-import { cookieConfig } from './config/cookie.config.js';
-import { mailConfig } from './config/mail.config.js';
-import { mfaConfig } from './config/mfa.config.js';
-import { socialConfig } from './config/social.config.js';
-import { databaseConfig } from './config/database.config.js';
-import { redisConfig } from './config/redis.config.js';
-import { throttleConfig } from './config/throttle.config.js';
+import { configFactories, type Config } from './config/load-config.js';
 import { JwtAuthGuard } from './common/guards/jwt-auth.guard.js';
 import { DatabaseModule } from './database/database.module.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -25,8 +16,6 @@ import { UsersModule } from './modules/users/users.module.js';
 
 @Module({
   imports: [
-    // main.ts loads .env into the environment before anything reads it; tests pass their own.
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, authConfig, accountConfig, cookieConfig, databaseConfig, mailConfig, mfaConfig, redisConfig, socialConfig, throttleConfig] }),
     DatabaseModule,
     RedisModule,
     ThrottleModule,
@@ -41,8 +30,14 @@ import { UsersModule } from './modules/users/users.module.js';
   providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }],
 })
 export class AppModule {
-  /** Options known only at start-up: the developer page is mounted only when enabled. */
-  static forRoot(options: { devUi: boolean }): DynamicModule {
-    return { module: AppModule, imports: [DevUiModule.register(options.devUi)] };
+  /** The config loadConfig() read once at start; the developer page is mounted only when enabled. */
+  static forRoot(config: Config): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: configFactories(config) }),
+        DevUiModule.register(config.app.devUi),
+      ],
+    };
   }
 }

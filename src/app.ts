@@ -5,9 +5,7 @@ import type { DestinationStream } from 'pino';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import { AppModule } from './app.module.js';
-import { loadCookieConfig } from './config/cookie.config.js';
-import { loadAppConfig } from './config/app.config.js';
-import { validateConfig } from './config/validate.js';
+import { loadConfig } from './config/load-config.js';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
 import { frameworkErrors, installHttpHooks, requestId } from './common/http/fastify-hooks.js';
 import { createLogger, PinoLoggerService } from './common/logging/logger.js';
@@ -32,9 +30,10 @@ export interface CreateAppOptions {
 
 /** Builds the configured, initialised application without listening; main.ts and the tests share it. */
 export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
-  validateConfig();
-  const config = loadAppConfig();
-  const logger = createLogger(config, options.logDestination);
+  const loaded = loadConfig();
+  const config = loaded.config.app;
+  const logger = createLogger(config, { destination: options.logDestination });
+  for (const warning of loaded.warnings) logger.warn(warning);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.bodyLimit,
@@ -44,14 +43,14 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     frameworkErrors,
   });
   const nestLogger = new PinoLoggerService(logger);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ devUi: config.devUi }), adapter, { logger: nestLogger, abortOnError: false, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(loaded.config), adapter, { logger: nestLogger, abortOnError: false, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
   installHttpHooks(fastify, config.jsonMaxDepth);
   await app.register(fastifyCookie);
   // Security headers on every answer. The CSP is set per route in the HTTP hooks: none at all
   // for JSON, none for Swagger UI's own page.
   await app.register(fastifyHelmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
-  const cookies = loadCookieConfig();
+  const cookies = loaded.config.cookie;
   if (cookies.corsOrigins.length) {
     app.enableCors({
       origin: cookies.corsOrigins,
@@ -71,7 +70,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   app.useGlobalPipes(new DrfValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
-  if (config.swaggerEnabled) setupSwagger(app);
+  if (config.swaggerEnabled) setupSwagger(app, loaded.config.social);
   await app.init();
   return app;
 }

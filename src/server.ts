@@ -1,23 +1,33 @@
 import { existsSync } from 'node:fs';
-import { loadAppConfig } from './config/app.config.js';
+import type { AddressInfo } from 'node:net';
+import { appConfig, type AppConfig } from './config/app.config.js';
+import { databaseConfig, type DatabaseConfig } from './config/database.config.js';
 import { ConfigError } from './config/env.js';
+import { mailConfig, type MailConfig } from './config/mail.config.js';
 import { createApp } from './app.js';
+import { startLine } from './common/logging/start-line.js';
+import { settingError } from './start-errors.js';
 
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  const config = loadAppConfig();
   const app = await createApp();
-  await app.listen({ port: config.port, host: config.host });
-  const base = (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
-  app.getHttpAdapter().getInstance().log.info(
-    { url: base },
-    `Auth service listening on ${base}${config.swaggerEnabled ? ` — Swagger UI: ${base}/api/docs/` : ''}`,
-  );
+  const config = app.get<AppConfig>(appConfig.KEY);
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const fastify = app.getHttpAdapter().getInstance();
+  const { port } = fastify.server.address() as AddressInfo;
+  const line = startLine(config, app.get<DatabaseConfig>(databaseConfig.KEY), app.get<MailConfig>(mailConfig.KEY), port);
+  fastify.log.info({ start: line.fields }, line.message);
 }
 
 bootstrap().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(`Invalid configuration: ${error.message}`);
+  const setting = error instanceof ConfigError ? error : settingError(error);
+  if (setting) {
+    console.error(`Invalid configuration: ${setting.message}`);
   } else {
     console.error('Failed to start:', error);
   }

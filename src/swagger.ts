@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { MethodNotAllowedError } from './common/errors/app-error.js';
 import { MESSAGES } from './common/validation/messages.js';
-import { loadSocialConfig, type SocialConfig } from './config/social.config.js';
+import type { SocialConfig } from './config/social.config.js';
 
 /** Providers without credentials answer 404 provider_not_configured; the document says which. */
 function markUnconfiguredProviders(document: OpenAPIObject, social: SocialConfig): void {
@@ -21,7 +21,7 @@ function markUnconfiguredProviders(document: OpenAPIObject, social: SocialConfig
 }
 
 /** Swagger UI at /api/docs/ from swagger-ui-dist in node_modules (no CDN); the document at /api/docs-json. */
-export function setupSwagger(app: INestApplication): void {
+export function setupSwagger(app: INestApplication, social: SocialConfig): void {
   const config = new DocumentBuilder()
     .setTitle('Auth service')
     .setDescription(
@@ -36,7 +36,7 @@ export function setupSwagger(app: INestApplication): void {
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'Login only: email and password' })
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  markUnconfiguredProviders(document, loadSocialConfig());
+  markUnconfiguredProviders(document, social);
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/docs-json',
     yamlDocumentUrl: 'api/docs-yaml',

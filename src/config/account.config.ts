@@ -1,5 +1,4 @@
-import { registerAs } from '@nestjs/config';
-import { bool, ConfigError, int, oneOf, str, type Env } from './env.js';
+import { configArea, bool, ConfigError, int, oneOf, str, type Env } from './env.js';
 
 export const VERIFICATION_MODES = ['none', 'optional', 'mandatory'] as const;
 export type VerificationMode = (typeof VERIFICATION_MODES)[number];
@@ -26,4 +25,4 @@ export function loadAccountConfig(env: Env = process.env) {
 }
 
 export type AccountConfig = ReturnType<typeof loadAccountConfig>;
-export const accountConfig = registerAs('account', () => loadAccountConfig());
+export const accountConfig = configArea<AccountConfig>('account');

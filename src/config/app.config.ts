@@ -1,6 +1,5 @@
-import { registerAs } from '@nestjs/config';
 import { isIP } from 'node:net';
-import { bool, ConfigError, int, list, oneOf, str, url, type Env } from './env.js';
+import { configArea, bool, ConfigError, int, list, oneOf, str, url, type Env } from './env.js';
 
 /**
  * TRUST_PROXY: how X-Forwarded-For is believed. 0 (default): never. A number n: the n proxies
@@ -35,7 +34,8 @@ export function loadAppConfig(env: Env = process.env) {
     port: int(env, 'PORT', 8000, 0, 65535),
     publicUrl: url(env, 'PUBLIC_URL', undefined, ['http:', 'https:']),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
-    logPretty: bool(env, 'LOG_PRETTY', false),
+    /** Unset: human-readable only in development on a terminal (common/logging/logger.ts). */
+    logPretty: str(env, 'LOG_PRETTY') === undefined ? undefined : bool(env, 'LOG_PRETTY', false),
     bodyLimit: int(env, 'BODY_LIMIT', 64 * 1024, 1024, 10 * 1024 * 1024),
     jsonMaxDepth: int(env, 'JSON_MAX_DEPTH', 20, 2, 200),
     trustProxy: trustProxy(env),
@@ -47,4 +47,4 @@ export function loadAppConfig(env: Env = process.env) {
 }
 
 export type AppConfig = ReturnType<typeof loadAppConfig>;
-export const appConfig = registerAs('app', () => loadAppConfig());
+export const appConfig = configArea<AppConfig>('app');

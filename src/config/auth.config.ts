@@ -1,6 +1,5 @@
 import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
-import { registerAs } from '@nestjs/config';
-import { ConfigError, int, oneOf, str, type Env } from './env.js';
+import { configArea, ConfigError, int, oneOf, str, type Env } from './env.js';
 
 // EdDSA is not offered: jsonwebtoken (under @nestjs/jwt and passport-jwt) cannot verify it.
 export const JWT_ALGORITHMS = ['HS256', 'RS256', 'PS256', 'ES256'] as const;
@@ -28,7 +27,8 @@ function assertKeyFits(algorithm: JwtAlgorithm, pem: string): void {
   }
 }
 
-export function loadAuthConfig(env: Env = process.env) {
+/** developmentSecret: used when JWT_SECRET is unset outside production; loadConfig passes the one made for this start. */
+export function loadAuthConfig(env: Env = process.env, developmentSecret: string = randomBytes(MIN_SECRET_BYTES).toString('base64url')) {
   const production = env.NODE_ENV === 'production';
   const algorithm = oneOf(env, 'JWT_ALGORITHM', JWT_ALGORITHMS, 'HS256');
   let secret = str(env, 'JWT_SECRET');
@@ -39,7 +39,7 @@ export function loadAuthConfig(env: Env = process.env) {
     if (secret === undefined) {
       if (production) throw new ConfigError('JWT_SECRET', 'is required in production when JWT_ALGORITHM is HS256');
       // Development only: a per-process secret, so tokens do not survive a restart.
-      secret = randomBytes(MIN_SECRET_BYTES).toString('base64url');
+      secret = developmentSecret;
       generatedSecret = true;
     }
     if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
@@ -73,4 +73,4 @@ export function loadAuthConfig(env: Env = process.env) {
 }
 
 export type AuthConfig = ReturnType<typeof loadAuthConfig>;
-export const authConfig = registerAs('auth', () => loadAuthConfig());
+export const authConfig = configArea<AuthConfig>('auth');

@@ -3,6 +3,10 @@ import { loadAppConfig } from './app.config.js';
 import { loadAuthConfig } from './auth.config.js';
 import { loadDatabaseConfig } from './database.config.js';
 import { ConfigError } from './env.js';
+import { loadCookieConfig } from './cookie.config.js';
+import { developmentSecrets, loadConfig } from './load-config.js';
+import { loadMfaConfig } from './mfa.config.js';
+import { unknownVariables } from './unknown-variables.js';
 
 const strong = 'k'.repeat(48);
 
@@ -64,5 +68,40 @@ describe('configuration', () => {
   ])('names %s when its value is bad', (variable, env) => {
     const load = variable === 'PORT' || variable === 'NODE_ENV' ? () => loadAppConfig(env) : variable === 'DATABASE_URL' ? () => loadDatabaseConfig(env) : () => loadAuthConfig(env);
     expect(errorOf(load).variable).toBe(variable);
+  });
+
+  it('loads every area from one call, sharing the development secrets made for this start', () => {
+    const secrets = developmentSecrets();
+    const { config } = loadConfig({}, secrets);
+    expect(Object.keys(config).sort()).toEqual(['account', 'app', 'auth', 'cookie', 'database', 'mail', 'mfa', 'redis', 'social', 'throttle']);
+    expect(config.auth.secret).toBe(secrets.jwtSecret);
+    expect(config.mfa.encryptionKey.equals(secrets.mfaKey)).toBe(true);
+  });
+
+  it('has pure loaders: the same environment and secrets give the same config', () => {
+    const secrets = developmentSecrets();
+    expect(loadConfig({ PORT: '9000' }, secrets).config).toEqual(loadConfig({ PORT: '9000' }, secrets).config);
+    expect(loadMfaConfig({}, secrets.mfaKey).encryptionKey.equals(loadMfaConfig({}, secrets.mfaKey).encryptionKey)).toBe(true);
+  });
+
+  it('derives the CORS default from the app config it is given', () => {
+    expect(loadCookieConfig({}, { isProduction: false, frontendBaseUrl: 'https://spa.example.test/app' }).corsOrigins).toEqual(['https://spa.example.test']);
+  });
+
+  it('warns when the JWT secret or the MFA key is generated, and only then', () => {
+    const generated = loadConfig({}).warnings;
+    expect(generated.filter((line) => /^JWT_SECRET is not set/.test(line))).toHaveLength(1);
+    expect(generated.filter((line) => /^MFA_ENCRYPTION_KEY is not set/.test(line))).toHaveLength(1);
+    expect(loadConfig({ JWT_SECRET: strong, MFA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }).warnings).toEqual([]);
+  });
+
+  it('names the closest setting for variables with our prefixes that no loader reads', () => {
+    const env = { JWT_SECRET: strong, JWT_ACCESS_LIFETIME: '60', ACCOUNT_EMAIL_VERIFY: 'none', REDIS_UR: 'redis://x', NODE_OPTIONS: '--x', HOME: '/root', GITHUB_SHA: 'abc' };
+    expect(loadConfig(env).warnings.filter((line) => !/is not set/.test(line))).toEqual([
+      'ACCOUNT_EMAIL_VERIFY is not a setting of this service and is ignored; did you mean ACCOUNT_EMAIL_VERIFICATION?',
+      'JWT_ACCESS_LIFETIME is not a setting of this service and is ignored; did you mean ACCESS_TOKEN_LIFETIME?',
+      'REDIS_UR is not a setting of this service and is ignored; did you mean REDIS_URL?',
+    ]);
+    expect(unknownVariables({ GITHUB_CLIENT_IDD: 'x' }, new Set(['GITHUB_CLIENT_ID']))).toEqual([{ name: 'GITHUB_CLIENT_IDD', closest: 'GITHUB_CLIENT_ID' }]);
   });
 });

@@ -1,12 +1,11 @@
-import { registerAs } from '@nestjs/config';
-import { loadAppConfig } from './app.config.js';
-import { bool, ConfigError, list, oneOf, str, type Env } from './env.js';
+import { loadAppConfig, type AppConfig } from './app.config.js';
+import { configArea, bool, ConfigError, list, oneOf, str, type Env } from './env.js';
 
 /**
  * CORS_ORIGINS, or in development (any NODE_ENV but production) the FRONTEND_BASE_URL origin,
  * so the SPA of the default set-up can call the API; production allows only what is listed.
  */
-function corsOrigins(env: Env): { origins: string[]; source: string } {
+function corsOrigins(env: Env, app: Pick<AppConfig, 'isProduction' | 'frontendBaseUrl'>): { origins: string[]; source: string } {
   const origins = list(env, 'CORS_ORIGINS');
   for (const origin of origins) {
     if (origin === '*') throw new ConfigError('CORS_ORIGINS', 'must list origins explicitly: "*" cannot be combined with credentials');
@@ -17,16 +16,16 @@ function corsOrigins(env: Env): { origins: string[]; source: string } {
     }
   }
   if (origins.length) return { origins, source: 'CORS_ORIGINS' };
-  const app = loadAppConfig(env);
   if (app.isProduction) return { origins: [], source: 'CORS_ORIGINS unset (production allows no origin by default)' };
   return { origins: [new URL(app.frontendBaseUrl).origin], source: 'FRONTEND_BASE_URL (development default while CORS_ORIGINS is unset)' };
 }
 
-export function loadCookieConfig(env: Env = process.env) {
+/** app: the app config loadConfig already read; read here only when called on its own. */
+export function loadCookieConfig(env: Env = process.env, app: Pick<AppConfig, 'isProduction' | 'frontendBaseUrl'> = loadAppConfig(env)) {
   const sameSite = oneOf(env, 'AUTH_COOKIE_SAMESITE', ['lax', 'strict', 'none'] as const, 'lax');
   const secure = bool(env, 'AUTH_COOKIE_SECURE', true);
   if (sameSite === 'none' && !secure) throw new ConfigError('AUTH_COOKIE_SAMESITE', 'may only be none when AUTH_COOKIE_SECURE is true');
-  const cors = corsOrigins(env);
+  const cors = corsOrigins(env, app);
   return {
     /** Also deliver tokens as HttpOnly cookies, and accept the access cookie (with CSRF) instead of a bearer header. */
     enabled: bool(env, 'AUTH_COOKIE', false),
@@ -47,4 +46,4 @@ export function loadCookieConfig(env: Env = process.env) {
 }
 
 export type CookieConfig = ReturnType<typeof loadCookieConfig>;
-export const cookieConfig = registerAs('cookie', () => loadCookieConfig());
+export const cookieConfig = configArea<CookieConfig>('cookie');

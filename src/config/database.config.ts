@@ -1,5 +1,4 @@
-import { registerAs } from '@nestjs/config';
-import { oneOf, int, str, url, type Env } from './env.js';
+import { configArea, oneOf, int, str, url, type Env } from './env.js';
 
 export function loadDatabaseConfig(env: Env = process.env) {
   const databaseUrl = url(env, 'DATABASE_URL', undefined, ['postgres:', 'postgresql:']);
@@ -19,4 +18,4 @@ export function loadDatabaseConfig(env: Env = process.env) {
 }
 
 export type DatabaseConfig = ReturnType<typeof loadDatabaseConfig>;
-export const databaseConfig = registerAs('database', () => loadDatabaseConfig());
+export const databaseConfig = configArea<DatabaseConfig>('database');

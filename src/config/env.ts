@@ -1,3 +1,5 @@
+import { registerAs } from '@nestjs/config';
+
 /**
  * Typed readers for environment variables. Each one names the variable in its error so a
  * bad deployment stops at boot with a message an operator can act on.
@@ -80,4 +82,14 @@ export function list(env: Env, name: string): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean);
+}
+
+/**
+ * The injection token and value type of one config area (inject it as `authConfig.KEY`). The
+ * value is the one loadConfig() read at start; the environment is never read again through it.
+ */
+export function configArea<T extends Record<string, unknown>>(area: string) {
+  return registerAs(area, (): T => {
+    throw new Error(`the "${area}" config is provided by loadConfig(), not loaded again`);
+  });
 }

@@ -1,5 +1,4 @@
-import { registerAs } from '@nestjs/config';
-import { int, str, url, type Env } from './env.js';
+import { configArea, int, str, url, type Env } from './env.js';
 
 export function loadMailConfig(env: Env = process.env) {
   return {
@@ -21,4 +20,4 @@ export function loadMailConfig(env: Env = process.env) {
 }
 
 export type MailConfig = ReturnType<typeof loadMailConfig>;
-export const mailConfig = registerAs('mail', () => loadMailConfig());
+export const mailConfig = configArea<MailConfig>('mail');

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { registerAs } from '@nestjs/config';
-import { ConfigError, int, str, type Env } from './env.js';
+import { configArea, ConfigError, int, str, type Env } from './env.js';
 
-export function loadMfaConfig(env: Env = process.env) {
+/** developmentKey: used when MFA_ENCRYPTION_KEY is unset outside production; loadConfig passes the one made for this start. */
+export function loadMfaConfig(env: Env = process.env, developmentKey: Buffer = randomBytes(32)) {
   const raw = str(env, 'MFA_ENCRYPTION_KEY');
   let key: Buffer;
   if (raw === undefined) {
     if (env.NODE_ENV === 'production') throw new ConfigError('MFA_ENCRYPTION_KEY', 'is required in production (generate one with `openssl rand -base64 32`)');
     // Development only: secrets enrolled now cannot be read after a restart.
-    key = randomBytes(32);
+    key = developmentKey;
   } else {
     key = Buffer.from(raw, 'base64');
     if (key.length !== 32) throw new ConfigError('MFA_ENCRYPTION_KEY', 'must be 32 bytes, base64-encoded (`openssl rand -base64 32`)');
@@ -24,4 +24,4 @@ export function loadMfaConfig(env: Env = process.env) {
 }
 
 export type MfaConfig = ReturnType<typeof loadMfaConfig>;
-export const mfaConfig = registerAs('mfa', () => loadMfaConfig());
+export const mfaConfig = configArea<MfaConfig>('mfa');

@@ -1,5 +1,4 @@
-import { registerAs } from '@nestjs/config';
-import { int, str, url, type Env } from './env.js';
+import { configArea, int, str, url, type Env } from './env.js';
 
 export function loadRedisConfig(env: Env = process.env) {
   return {
@@ -11,4 +10,4 @@ export function loadRedisConfig(env: Env = process.env) {
 }
 
 export type RedisConfig = ReturnType<typeof loadRedisConfig>;
-export const redisConfig = registerAs('redis', () => loadRedisConfig());
+export const redisConfig = configArea<RedisConfig>('redis');

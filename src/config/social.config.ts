@@ -1,5 +1,4 @@
-import { registerAs } from '@nestjs/config';
-import { int, str, url, type Env } from './env.js';
+import { configArea, int, str, url, type Env } from './env.js';
 
 const HTTPS = ['https:', 'http:'];
 
@@ -44,4 +43,4 @@ export function loadSocialConfig(env: Env = process.env) {
 }
 
 export type SocialConfig = ReturnType<typeof loadSocialConfig>;
-export const socialConfig = registerAs('social', () => loadSocialConfig());
+export const socialConfig = configArea<SocialConfig>('social');

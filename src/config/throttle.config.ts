@@ -1,5 +1,4 @@
-import { registerAs } from '@nestjs/config';
-import { int, type Env } from './env.js';
+import { configArea, int, type Env } from './env.js';
 
 export function loadThrottleConfig(env: Env = process.env) {
   return {
@@ -19,4 +18,4 @@ export function loadThrottleConfig(env: Env = process.env) {
 }
 
 export type ThrottleConfig = ReturnType<typeof loadThrottleConfig>;
-export const throttleConfig = registerAs('throttle', () => loadThrottleConfig());
+export const throttleConfig = configArea<ThrottleConfig>('throttle');

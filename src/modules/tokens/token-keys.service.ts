@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { JWK } from 'jose';
 import { authConfig, type JwtAlgorithm } from '../../config/auth.config.js';
@@ -21,9 +21,6 @@ export class TokenKeysService {
   constructor(@Inject(authConfig.KEY) config: ConfigType<typeof authConfig>) {
     this.algorithm = config.algorithm;
     if (config.algorithm === 'HS256') {
-      if (config.generatedSecret) {
-        new Logger('Tokens').warn('JWT_SECRET is not set: using a random secret for this process only; tokens will not survive a restart.');
-      }
       this.signingKey = createSecretKey(Buffer.from(config.secret!, 'utf8'));
       this.verifyKey = this.signingKey;
       this.kid = createHash('sha256').update(config.secret!).digest('base64url').slice(0, 16);
