@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as OTPAuth from 'otpauth';
 import { startApp, type TestApp } from './setup/test-app.js';
-import { linkIn, SmtpSink } from './setup/smtp-sink.js';
+import { SmtpSink } from './setup/smtp-sink.js';
+import { resetPassword } from './factories/password-reset.js';
 import { bearer, PASSWORD, signup } from './factories/users.js';
 
 const NOT_VALID = { detail: 'Given token not valid for any token type', code: 'token_not_valid' };
@@ -164,12 +165,8 @@ describe('TOTP multi-factor authentication', () => {
   it('refuses an MFA ticket earned before a password reset, even with a valid second factor', async () => {
     const { email, recoveryCodes } = await enrolled();
     const ticket = (await passwordStep(email)).body.mfa_token;
-    await t.http.post('/api/auth/password/reset/').send({ email });
-    const link = linkIn(await sink.waitFor(email, /Reset your password/), 'https://app.example.test');
     const newPassword = 'quiet-meadow-copper-77';
-    const reset = await t.http
-      .post('/api/auth/password/reset/confirm/')
-      .send({ uid: link.searchParams.get('uid'), token: link.searchParams.get('token'), new_password1: newPassword, new_password2: newPassword });
+    const reset = await resetPassword(t.http, sink, 'https://app.example.test', email, newPassword);
     expect(reset.status).toBe(200);
     const stale = await t.http.post('/api/auth/login/mfa/').send({ mfa_token: ticket, code: recoveryCodes[0] });
     expect([stale.status, stale.body.access]).toEqual([401, undefined]);
@@ -180,12 +177,8 @@ describe('TOTP multi-factor authentication', () => {
 
   it('keeps MFA on through a password reset (reset does not bypass it)', async () => {
     const { email } = await enrolled();
-    await t.http.post('/api/auth/password/reset/').send({ email });
-    const link = linkIn(await sink.waitFor(email, /Reset your password/), 'https://app.example.test');
     const newPassword = 'quiet-meadow-copper-77';
-    const reset = await t.http
-      .post('/api/auth/password/reset/confirm/')
-      .send({ uid: link.searchParams.get('uid'), token: link.searchParams.get('token'), new_password1: newPassword, new_password2: newPassword });
+    const reset = await resetPassword(t.http, sink, 'https://app.example.test', email, newPassword);
     expect(reset.status).toBe(200);
     const login = await t.http.post('/api/login/').send({ email, password: newPassword });
     expect(login.body.mfa_required).toBe(true);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as OTPAuth from 'otpauth';
 import { startApp, type TestApp } from './setup/test-app.js';
 import { linkIn, SmtpSink } from './setup/smtp-sink.js';
+import { resetPassword } from './factories/password-reset.js';
 import { bearer, PASSWORD, signup, uniqueEmail, type SignedUp } from './factories/users.js';
 import { FakeProviders } from './factories/fake-providers.js';
 
@@ -132,11 +133,7 @@ describe('pre-account hijacking: the owner proving the address revokes what was 
   it('(b) a completed password reset keeps the new password and revokes the sessions and links', async () => {
     const victimEmail = uniqueEmail('victim-b');
     const attacker = await preAccount(victimEmail);
-    await t.http.post('/api/auth/password/reset/').send({ email: victimEmail });
-    const link = linkIn(await sink.waitFor(victimEmail, /Reset your password/), FRONTEND);
-    const done = await t.http
-      .post('/api/auth/password/reset/confirm/')
-      .send({ uid: link.searchParams.get('uid'), token: link.searchParams.get('token'), new_password1: OWNER_PASSWORD, new_password2: OWNER_PASSWORD });
+    const done = await resetPassword(t.http, sink, FRONTEND, victimEmail, OWNER_PASSWORD);
     expect(done.status).toBe(200);
 
     await expectAttackerLockedOut(attacker, { passwordKept: true });
@@ -159,11 +156,7 @@ describe('pre-account hijacking: the owner proving the address revokes what was 
     const exchangeCode = new URL(back.headers.location).searchParams.get('code');
     expect(exchangeCode).toEqual(expect.any(String));
 
-    await t.http.post('/api/auth/password/reset/').send({ email: victimEmail });
-    const link = linkIn(await sink.waitFor(victimEmail, /Reset your password/), FRONTEND);
-    const done = await t.http
-      .post('/api/auth/password/reset/confirm/')
-      .send({ uid: link.searchParams.get('uid'), token: link.searchParams.get('token'), new_password1: OWNER_PASSWORD, new_password2: OWNER_PASSWORD });
+    const done = await resetPassword(t.http, sink, FRONTEND, victimEmail, OWNER_PASSWORD);
     expect(done.status).toBe(200);
 
     const exchanged = await t.http.post('/api/auth/exchange/').send({ code: exchangeCode });
@@ -179,11 +172,7 @@ describe('pre-account hijacking: the owner proving the address revokes what was 
 
     await expectAttackerLockedOut(attacker);
     // The owner chooses a password through reset, as the mail says, and signs in.
-    await t.http.post('/api/auth/password/reset/').send({ email: victimEmail });
-    const link = linkIn(await sink.waitFor(victimEmail, /Reset your password/), FRONTEND);
-    await t.http
-      .post('/api/auth/password/reset/confirm/')
-      .send({ uid: link.searchParams.get('uid'), token: link.searchParams.get('token'), new_password1: OWNER_PASSWORD, new_password2: OWNER_PASSWORD });
+    expect((await resetPassword(t.http, sink, FRONTEND, victimEmail, OWNER_PASSWORD)).status).toBe(200);
     expect((await passwordLogin(victimEmail, OWNER_PASSWORD)).status).toBe(200);
   });
 
@@ -262,11 +251,7 @@ describe('pre-account hijacking with ACCOUNT_EMAIL_VERIFICATION=none: MFA is the
     const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(setup.body.secret), digits: 6, period: 30 }).generate();
     expect((await t.http.post('/api/auth/mfa/totp/confirm/').set(...bearer(account.access)).send({ code })).status).toBe(200);
 
-    await t.http.post('/api/auth/password/reset/').send({ email: account.email });
-    const link = linkIn(await sink.waitFor(account.email, /Reset your password/), FRONTEND);
-    const done = await t.http
-      .post('/api/auth/password/reset/confirm/')
-      .send({ uid: link.searchParams.get('uid'), token: link.searchParams.get('token'), new_password1: OWNER_PASSWORD, new_password2: OWNER_PASSWORD });
+    const done = await resetPassword(t.http, sink, FRONTEND, account.email, OWNER_PASSWORD);
     expect(done.status).toBe(200);
 
     expect((await t.http.post('/api/login/').send({ email: account.email, password: PASSWORD })).status).toBe(401);

@@ -9,6 +9,7 @@ import { AccountLifecycleController } from './account-lifecycle.controller.js';
 import { AddressClaimRepository } from './address-claim.repository.js';
 import { AddressClaimService } from './address-claim.service.js';
 import { AccountTokensRepository } from './account-tokens.repository.js';
+import { AccountLinkMailComposers } from './account-link-mail.composers.js';
 import { AccountTokensService } from './account-tokens.service.js';
 import { AuthService } from './auth.service.js';
 import { EmailVerificationService } from './email-verification.service.js';
@@ -21,8 +22,6 @@ import { MfaRepository } from './mfa/mfa.repository.js';
 import { TotpService } from './mfa/totp.service.js';
 import { PasswordService } from './password.service.js';
 import { ReauthService } from './reauth.service.js';
-import { ResetMailComposer } from './reset-mail.composer.js';
-import { VerificationMailComposer } from './verification-mail.composer.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 
@@ -41,8 +40,7 @@ import { LocalStrategy } from './strategies/local.strategy.js';
     EmailVerificationService,
     PasswordResetService,
     PasswordChangeService,
-    ResetMailComposer,
-    VerificationMailComposer,
+    AccountLinkMailComposers,
     MfaRepository,
     TotpService,
     MfaLoginService,

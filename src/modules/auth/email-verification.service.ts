@@ -37,7 +37,7 @@ export class EmailVerificationService {
 
   /**
    * Queues a verification mail in the caller's transaction; the caller flushes the mail after
-   * commit. The key is issued when the mail is sent (VerificationMailComposer), never stored.
+   * commit. The key is issued when the mail is sent (AccountLinkMailComposers), never stored.
    */
   async queue(em: EntityManager, user: User): Promise<void> {
     await this.mail.enqueue(em, user.email, 'verify_email', { userId: user.id });
@@ -67,7 +67,7 @@ export class EmailVerificationService {
 
   /**
    * Records the request before answering, whatever the address (SECURITY.md 17); the worker
-   * mails a key if it belongs to an active, unverified account (VerificationMailComposer).
+   * mails a key if it belongs to an active, unverified account (AccountLinkMailComposers).
    * 503 when it cannot be recorded.
    */
   async resend(email: string): Promise<void> {

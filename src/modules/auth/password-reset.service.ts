@@ -41,7 +41,7 @@ export class PasswordResetService {
 
   /**
    * Records the request before answering, whatever the address (SECURITY.md 17): the worker
-   * looks the address up and mails a link if it belongs to an active account (ResetMailComposer).
+   * looks the address up and mails a link if it belongs to an active account (AccountLinkMailComposers).
    * 503 when it cannot be recorded.
    */
   async request(email: string): Promise<void> {
