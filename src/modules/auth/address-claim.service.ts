@@ -60,7 +60,7 @@ export class AddressClaimService {
     const mfa = this.config.emailVerification !== 'none' && ((await this.claims.removeMfa(em, user.id)) || user.mfaEnabled);
     const links = await this.claims.unlinkSocialAccounts(em, user.id);
     await this.claims.spendPendingSignIns(em, user.id);
-    const sessions = await this.sessions.endAllForUserIn(em, user.id, 'address_claimed');
+    const sessions = await this.sessions.endAllForUser(user.id, 'address_claimed', { em });
     await this.claims.markVerified(em, user.id);
     if (!password && !mfa && links === 0 && sessions === 0) return false;
     await this.events.record('unverified_credentials_revoked', user.id, client, null, em);

@@ -49,8 +49,9 @@ export class PasswordChangeService {
       await this.tokens.spendAll(em, user.id, 'password_reset');
       await this.mail.enqueue(em, user.email, 'password_changed');
       await this.events.record('password_changed', user.id, client, principal.sessionId, em);
+      // In the same commit as the new password: no failure after it can leave the others alive.
+      if (this.config.logoutOnPasswordChange) await this.sessions.endAllForUser(user.id, 'password_changed', { exceptSessionId: principal.sessionId, em });
     });
-    if (this.config.logoutOnPasswordChange) await this.sessions.endAllForUser(user.id, 'password_changed', principal.sessionId);
     this.mail.flush();
   }
 }

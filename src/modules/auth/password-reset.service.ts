@@ -66,11 +66,12 @@ export class PasswordResetService {
       // The reset proved the mailbox: on an unverified account, MFA and linked providers set up
       // before go too (the new password stays, its owner just chose it).
       await this.claims.claim(em, user.id, 'password_reset', client);
+      // SECURITY.md 15: a reset ends every session, including any an attacker holds, in the same
+      // commit as the new password, so no failure after it can leave them alive.
+      await this.sessions.endAllForUser(user.id, 'password_reset', { em });
       return true;
     });
     if (!reset) throw INVALID_LINK();
-    // SECURITY.md 15: a reset ends every session, including any an attacker holds.
-    await this.sessions.endAllForUser(user.id, 'password_reset');
     this.mail.flush();
   }
 }

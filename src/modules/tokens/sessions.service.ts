@@ -66,13 +66,12 @@ export class SessionsService {
     await this.events.record('session_ended', userId, client, session.id);
   }
 
-  async endAllForUser(userId: string, reason: RevokeReason, exceptSessionId?: string): Promise<void> {
-    await this.sessions.revokeAllForUser(userId, reason, exceptSessionId);
-  }
-
-  /** Ends every session of a user inside the caller's transaction, so the end commits with the change that caused it. Returns how many ended. */
-  async endAllForUserIn(em: EntityManager, userId: string, reason: RevokeReason): Promise<number> {
-    return (await this.sessions.revokeAllForUser(userId, reason, undefined, em)).length;
+  /**
+   * Ends every live session of a user (but `exceptSessionId`); with `em`, inside the caller's
+   * transaction, so the end commits with the change that caused it. Returns how many ended.
+   */
+  async endAllForUser(userId: string, reason: RevokeReason, options: { exceptSessionId?: string; em?: EntityManager } = {}): Promise<number> {
+    return (await this.sessions.revokeAllForUser(userId, reason, options.exceptSessionId, options.em)).length;
   }
 
   /**
