@@ -2,7 +2,7 @@ import { configArea, oneOf, int, str, url, type Env } from './env.js';
 import { defineSettings } from './settings.js';
 
 export const databaseSettings = defineSettings('Database', {
-  DATABASE_URL: 'PostgreSQL connection string; unset uses the embedded PGlite database in `DATA_DIR`. Production should set it.',
+  DATABASE_URL: 'PostgreSQL connection string; unset uses the embedded PGlite database in `DATA_DIR`. Production should set it',
   DATA_DIR: 'folder of the embedded database (only without `DATABASE_URL`), created if missing; `memory://` keeps it in memory, lost on exit',
   DB_POOL_SIZE: 'PostgreSQL connection pool size (PGlite always uses one connection)',
   DB_CONNECT_TIMEOUT_MS: 'PostgreSQL connect timeout, ms',
