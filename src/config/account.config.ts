@@ -1,15 +1,27 @@
 import { configArea, bool, ConfigError, int, oneOf, str, type Env } from './env.js';
+import { defineSettings, type SettingsEnv } from './settings.js';
 
 export const VERIFICATION_MODES = ['none', 'optional', 'mandatory'] as const;
 export type VerificationMode = (typeof VERIFICATION_MODES)[number];
 
-function path(env: Env, name: string, fallback: string): string {
+export const accountSettings = defineSettings('Account lifecycle', {
+  ACCOUNT_EMAIL_VERIFICATION: '`mandatory`: signup returns no tokens and login is refused (`403 email_not_verified`) until the address is verified; `optional`: verification is offered, not required (see docs/api.md)',
+  REGISTER_EMAIL_CONFIRM_PATH: 'frontend path appended to `FRONTEND_BASE_URL` for the verification link (`?key=…`)',
+  PASSWORD_RESET_CONFIRM_PATH: 'frontend path appended to `FRONTEND_BASE_URL` for the reset link (`?uid=…&token=…`)',
+  PASSWORD_RESET_TIMEOUT: 'seconds a password reset link stays valid',
+  EMAIL_VERIFICATION_TIMEOUT: 'seconds an e-mail verification key stays valid (default 3 days)',
+  LOGOUT_ON_PASSWORD_CHANGE: "a password change ends the user's other sessions (the session that changed it stays)",
+  ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR: 'verification resends and reset mails per address per hour; past it the answer is the same and no mail is queued',
+});
+
+function path<N extends string>(env: SettingsEnv<N>, name: NoInfer<N>, fallback: string): string {
   const value = str(env, name, fallback);
   if (!value.startsWith('/')) throw new ConfigError(name, `must be a path starting with "/", got "${value}"`);
   return value;
 }
 
-export function loadAccountConfig(env: Env = process.env) {
+export function loadAccountConfig(source: Env = process.env) {
+  const env = accountSettings.read(source);
   return {
     emailVerification: oneOf(env, 'ACCOUNT_EMAIL_VERIFICATION', VERIFICATION_MODES, 'optional'),
     emailConfirmPath: path(env, 'REGISTER_EMAIL_CONFIRM_PATH', '/verify-email'),

@@ -1,5 +1,7 @@
 import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
+import { appSettings } from './app.config.js';
 import { configArea, ConfigError, int, oneOf, str, type Env } from './env.js';
+import { defineSettings } from './settings.js';
 
 // EdDSA is not offered: jsonwebtoken (under @nestjs/jwt and passport-jwt) cannot verify it.
 export const JWT_ALGORITHMS = ['HS256', 'RS256', 'PS256', 'ES256'] as const;
@@ -27,8 +29,26 @@ function assertKeyFits(algorithm: JwtAlgorithm, pem: string): void {
   }
 }
 
+export const authSettings = defineSettings('Tokens and passwords', {
+  JWT_ALGORITHM: 'signing algorithm of every token (EdDSA is not offered: jsonwebtoken, under @nestjs/jwt and passport-jwt, cannot verify it)',
+  JWT_SECRET: {
+    doc: 'HS256 shared secret, at least 32 bytes (256 bits) in every environment. Required in production, where values containing `change-me`, `placeholder`, `your-secret` or equal to `secret` are refused. Unset outside production: a random secret per process, with a warning at start (tokens stop working at a restart). Generate one with `openssl rand -base64 48`',
+    default: 'random per process outside production',
+  },
+  JWT_PRIVATE_KEY: 'PEM private key (PKCS#8 `BEGIN PRIVATE KEY`, or `BEGIN RSA/EC PRIVATE KEY`), required for RS256, PS256 (RSA, at least 2048 bits) and ES256 (EC P-256); ignored for HS256. Literal `\\n` sequences are turned into newlines, so the key can sit on one line. Its public half is served at `/.well-known/jwks.json`',
+  JWT_ISSUER: '`iss` claim written into and required of every token',
+  JWT_AUDIENCE: '`aud` claim written into and required of every token',
+  ACCESS_TOKEN_LIFETIME: 'access token lifetime, seconds (default 60 minutes)',
+  REFRESH_TOKEN_LIFETIME: 'refresh token lifetime, seconds (default 1 day); each refresh issues a new refresh token with a fresh lifetime',
+  REFRESH_REUSE_GRACE_SECONDS: 'seconds in which replaying a just-spent refresh token gets a plain 401 (a client refreshing twice in parallel) instead of revoking the whole session',
+  ARGON2_MEMORY_KIB: 'argon2id memory cost, KiB (default: the OWASP minimum, 19 MiB; parallelism is fixed at 1). After a change, existing hashes are re-made at their owner\'s next login',
+  ARGON2_TIME_COST: 'argon2id iterations; a change also re-hashes at the next login',
+  ARGON2_THREAD_NICE: "nice value of libuv's thread-pool threads that run argon2 (Linux only): hashes take whatever CPU the event loop leaves, so a login flood cannot delay other requests. `0` keeps them at the event loop's priority",
+});
+
 /** developmentSecret: used when JWT_SECRET is unset outside production; loadConfig passes the one made for this start. */
-export function loadAuthConfig(env: Env = process.env, developmentSecret: string = randomBytes(MIN_SECRET_BYTES).toString('base64url')) {
+export function loadAuthConfig(source: Env = process.env, developmentSecret: string = randomBytes(MIN_SECRET_BYTES).toString('base64url')) {
+  const env = authSettings.read(source, appSettings);
   const production = env.NODE_ENV === 'production';
   const algorithm = oneOf(env, 'JWT_ALGORITHM', JWT_ALGORITHMS, 'HS256');
   let secret = str(env, 'JWT_SECRET');

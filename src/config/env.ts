@@ -1,8 +1,13 @@
 import { registerAs } from '@nestjs/config';
+import { declaredValue, type SettingsEnv } from './settings.js';
+
+export type { Env } from './settings.js';
 
 /**
  * Typed readers for environment variables. Each one names the variable in its error so a
- * bad deployment stops at boot with a message an operator can act on.
+ * bad deployment stops at boot with a message an operator can act on. They read only settings
+ * an area declared (settings.ts), and tell the declaration what docs/configuration.md prints:
+ * the type, the default and the range.
  */
 export class ConfigError extends Error {
   constructor(
@@ -14,21 +19,14 @@ export class ConfigError extends Error {
   }
 }
 
-export type Env = Record<string, string | undefined>;
-
-function raw(env: Env, name: string): string | undefined {
-  const value = env[name];
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
+export function str<N extends string>(env: SettingsEnv<N>, name: NoInfer<N>, fallback: string): string;
+export function str<N extends string>(env: SettingsEnv<N>, name: NoInfer<N>): string | undefined;
+export function str<N extends string>(env: SettingsEnv<N>, name: NoInfer<N>, fallback?: string): string | undefined {
+  return declaredValue(env, name, { name, kind: 'text', fallback }) ?? fallback;
 }
 
-export function str(env: Env, name: string, fallback: string): string;
-export function str(env: Env, name: string): string | undefined;
-export function str(env: Env, name: string, fallback?: string): string | undefined {
-  return raw(env, name) ?? fallback;
-}
-
-export function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const value = raw(env, name);
+export function int<N extends string>(env: SettingsEnv<N>, name: NoInfer<N>, fallback: number, min: number, max: number): number {
+  const value = declaredValue(env, name, { name, kind: 'integer', fallback, min, max });
   if (value === undefined) return fallback;
   if (!/^-?\d+$/.test(value)) throw new ConfigError(name, `must be a whole number, got "${value}"`);
   const parsed = Number(value);
@@ -38,16 +36,16 @@ export function int(env: Env, name: string, fallback: number, min: number, max: 
   return parsed;
 }
 
-export function bool(env: Env, name: string, fallback: boolean): boolean {
-  const value = raw(env, name)?.toLowerCase();
+export function bool<N extends string>(env: SettingsEnv<N>, name: NoInfer<N>, fallback: boolean): boolean {
+  const value = declaredValue(env, name, { name, kind: 'boolean', fallback })?.toLowerCase();
   if (value === undefined) return fallback;
   if (['true', '1', 'yes', 'on'].includes(value)) return true;
   if (['false', '0', 'no', 'off'].includes(value)) return false;
   throw new ConfigError(name, `must be true or false, got "${value}"`);
 }
 
-export function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const value = raw(env, name);
+export function oneOf<N extends string, T extends string>(env: SettingsEnv<N>, name: NoInfer<N>, allowed: readonly T[], fallback: T): T {
+  const value = declaredValue(env, name, { name, kind: 'choice', fallback, allowed });
   if (value === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(value)) {
     throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${value}"`);
@@ -55,10 +53,10 @@ export function oneOf<T extends string>(env: Env, name: string, allowed: readonl
   return value as T;
 }
 
-export function url(env: Env, name: string, fallback: string, protocols: string[]): string;
-export function url(env: Env, name: string, fallback: undefined, protocols: string[]): string | undefined;
-export function url(env: Env, name: string, fallback: string | undefined, protocols: string[]): string | undefined {
-  const value = raw(env, name) ?? fallback;
+export function url<N extends string>(env: SettingsEnv<N>, name: NoInfer<N>, fallback: string, protocols: string[]): string;
+export function url<N extends string>(env: SettingsEnv<N>, name: NoInfer<N>, fallback: undefined, protocols: string[]): string | undefined;
+export function url<N extends string>(env: SettingsEnv<N>, name: NoInfer<N>, fallback: string | undefined, protocols: string[]): string | undefined {
+  const value = declaredValue(env, name, { name, kind: 'url', fallback, allowed: protocols }) ?? fallback;
   if (value === undefined) return undefined;
   let parsed: URL;
   try {
@@ -77,8 +75,8 @@ function redactUrl(value: string): string {
   return value.replace(/\/\/[^@/]*@/, '//***@');
 }
 
-export function list(env: Env, name: string): string[] {
-  return (raw(env, name) ?? '')
+export function list<N extends string>(env: SettingsEnv<N>, name: NoInfer<N>): string[] {
+  return (declaredValue(env, name, { name, kind: 'list' }) ?? '')
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean);

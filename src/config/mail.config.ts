@@ -1,6 +1,20 @@
 import { configArea, int, str, url, type Env } from './env.js';
+import { defineSettings } from './settings.js';
 
-export function loadMailConfig(env: Env = process.env) {
+export const mailSettings = defineSettings('Mail', {
+  SMTP_URL: 'SMTP server with credentials, e.g. `smtps://user:pass@smtp.example.com:465`. Unset: in development each mail (links included) is written to the log; in production mail is dropped with a warning and bodies are never logged',
+  MAIL_FROM: 'sender of every mail',
+  PRODUCT_NAME: 'product name in mail subjects and bodies (and the default `MFA_ISSUER`)',
+  MAIL_POLL_INTERVAL_MS: 'how often the outbox worker looks for due mail, ms (new mail is sent at once anyway)',
+  MAIL_RETRY_BASE_MS: 'first retry delay after a failed delivery, ms; it doubles per attempt',
+  MAIL_RETRY_MAX_DELAY_MS: 'longest retry delay, ms',
+  MAIL_MAX_ATTEMPTS: 'attempts before a mail is given up (it stays in `mail_outbox` with its last error)',
+  SMTP_TIMEOUT_MS: 'SMTP connection, greeting and socket timeout, ms',
+  MAIL_LEASE_MS: 'how long other instances leave a mail alone while one composes and sends it, ms; also the wait before retrying a mail whose failure could not be recorded (keep it well above the SMTP timeout)',
+});
+
+export function loadMailConfig(source: Env = process.env) {
+  const env = mailSettings.read(source);
   return {
     /** smtp:// or smtps:// URL with credentials; unset in development: mails are written to the log. */
     smtpUrl: url(env, 'SMTP_URL', undefined, ['smtp:', 'smtps:']),

@@ -1,8 +1,22 @@
 import { randomBytes } from 'node:crypto';
+import { appSettings } from './app.config.js';
 import { configArea, ConfigError, int, str, type Env } from './env.js';
+import { mailSettings } from './mail.config.js';
+import { defineSettings } from './settings.js';
+
+export const mfaSettings = defineSettings('Multi-factor authentication', {
+  MFA_ENCRYPTION_KEY: {
+    doc: 'encrypts stored TOTP secrets (AES-256-GCM): 32 bytes, base64 (`openssl rand -base64 32`). Required in production; unset outside production: a random key per process, with a warning at start (authenticators enrolled then stop working at a restart)',
+    default: 'random per process outside production',
+    values: '32 bytes, base64',
+  },
+  MFA_ISSUER: { doc: 'name shown in authenticator apps', default: '`PRODUCT_NAME`' },
+  MFA_MAX_FAILURES: 'wrong second-factor codes per user per 15 minutes before 429',
+});
 
 /** developmentKey: used when MFA_ENCRYPTION_KEY is unset outside production; loadConfig passes the one made for this start. */
-export function loadMfaConfig(env: Env = process.env, developmentKey: Buffer = randomBytes(32)) {
+export function loadMfaConfig(source: Env = process.env, developmentKey: Buffer = randomBytes(32)) {
+  const env = mfaSettings.read(source, appSettings, mailSettings);
   const raw = str(env, 'MFA_ENCRYPTION_KEY');
   let key: Buffer;
   if (raw === undefined) {

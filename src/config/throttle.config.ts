@@ -1,6 +1,17 @@
 import { configArea, int, type Env } from './env.js';
+import { defineSettings } from './settings.js';
 
-export function loadThrottleConfig(env: Env = process.env) {
+export const throttleSettings = defineSettings('Throttling', {
+  LOGIN_THROTTLE_ACCOUNT_IP_FREE: 'wrong passwords allowed per account from one IP within the window before delays start',
+  LOGIN_THROTTLE_ACCOUNT_FREE: 'wrong passwords allowed per account from all IPs together',
+  LOGIN_THROTTLE_IP_FREE: 'wrong passwords allowed per IP across all accounts',
+  LOGIN_THROTTLE_WINDOW_SECONDS: "counting window, seconds, from a key's first failure",
+  LOGIN_THROTTLE_MAX_DELAY_SECONDS: 'longest single block, seconds',
+  PUBLIC_RATE_LIMIT_PER_MINUTE: 'requests per minute per client IP to each of signup, password reset, reset confirmation, verification and resend (429 past it)',
+});
+
+export function loadThrottleConfig(source: Env = process.env) {
+  const env = throttleSettings.read(source);
   return {
     /**
      * Wrong passwords (at login and at every re-entry of the password) allowed per account+IP, per
