@@ -103,6 +103,22 @@ describe('the authentication step', () => {
     }
   });
 
+  it('tells a request without a bearer token (not_authenticated) from one with a bad token (token_not_valid)', async () => {
+    const NOT_AUTHENTICATED = { detail: 'Authentication credentials were not provided.', code: 'not_authenticated' };
+    for (const authorization of ['Basic dXNlcjpwYXNz', 'Bearer', 'Token abc']) {
+      const me = await t.http.get('/api/me/').set('Authorization', authorization);
+      expect({ authorization, status: me.status, body: me.body }).toEqual({ authorization, status: 401, body: NOT_AUTHENTICATED });
+    }
+    for (const authorization of ['Bearer abc', 'bearer not.a.jwt']) {
+      const me = await t.http.get('/api/me/').set('Authorization', authorization);
+      expect({ authorization, status: me.status, body: me.body }).toEqual({ authorization, status: 401, body: NOT_VALID });
+    }
+    // @OptionalAuth: without a bearer token the request goes on anonymous; with a bad one it is refused.
+    const { refresh } = await signup(t.http);
+    expect((await t.http.post('/api/auth/logout/').set('Authorization', 'Bearer abc').send({ refresh })).status).toBe(401);
+    expect((await t.http.post('/api/auth/logout/').set('Authorization', 'Basic dXNlcjpwYXNz').send({ refresh })).status).toBe(200);
+  });
+
   it("refuses a correctly signed token that names another user's session", async () => {
     const alice = await signup(t.http);
     const bob = await signup(t.http);
