@@ -1,8 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_GUARD } from '@nestjs/core';
 import { configFactories, type Config } from './config/load-config.js';
-import { JwtAuthGuard } from './common/guards/jwt-auth.guard.js';
 import { DatabaseModule } from './database/database.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ThrottleModule } from './throttle/throttle.module.js';
@@ -26,8 +24,6 @@ import { UsersModule } from './modules/users/users.module.js';
     SocialModule,
   ],
   controllers: [HealthController],
-  // The global guard reads the access cookie through TokensModule's AuthCookies.
-  providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }],
 })
 export class AppModule {
   /** The config loadConfig() read once at start; the developer page is mounted only when enabled. */

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApp, TEST_JWT_SECRET, type TestApp } from './setup/test-app.js';
-import { bearer, PASSWORD, signup } from './factories/users.js';
+import { bearer, login, PASSWORD, signup, uniqueEmail } from './factories/users.js';
 import { decodePayload, hs256 } from './factories/jwt.js';
 
 const NOT_VALID = { detail: 'Given token not valid for any token type', code: 'token_not_valid' };
@@ -103,6 +103,22 @@ describe('the authentication step', () => {
     }
   });
 
+  it('tells a request without a bearer token (not_authenticated) from one with a bad token (token_not_valid)', async () => {
+    const NOT_AUTHENTICATED = { detail: 'Authentication credentials were not provided.', code: 'not_authenticated' };
+    for (const authorization of ['Basic dXNlcjpwYXNz', 'Bearer', 'Token abc']) {
+      const me = await t.http.get('/api/me/').set('Authorization', authorization);
+      expect({ authorization, status: me.status, body: me.body }).toEqual({ authorization, status: 401, body: NOT_AUTHENTICATED });
+    }
+    for (const authorization of ['Bearer abc', 'bearer not.a.jwt']) {
+      const me = await t.http.get('/api/me/').set('Authorization', authorization);
+      expect({ authorization, status: me.status, body: me.body }).toEqual({ authorization, status: 401, body: NOT_VALID });
+    }
+    // @OptionalAuth: without a bearer token the request goes on anonymous; with a bad one it is refused.
+    const { refresh } = await signup(t.http);
+    expect((await t.http.post('/api/auth/logout/').set('Authorization', 'Bearer abc').send({ refresh })).status).toBe(401);
+    expect((await t.http.post('/api/auth/logout/').set('Authorization', 'Basic dXNlcjpwYXNz').send({ refresh })).status).toBe(200);
+  });
+
   it("refuses a correctly signed token that names another user's session", async () => {
     const alice = await signup(t.http);
     const bob = await signup(t.http);
@@ -114,5 +130,50 @@ describe('the authentication step', () => {
     expect((await t.http.post('/api/token/verify/').send({ token: forged })).status).toBe(401);
     // Control: the same claims with alice's own session are accepted.
     expect((await t.http.get('/api/me/').set(...bearer(hs256({}, decodePayload(alice.access), TEST_JWT_SECRET)))).status).toBe(200);
+  });
+});
+
+/**
+ * Each application authenticates through its own strategies (never passport's process-wide
+ * registry), so several in one process do not borrow each other's. The two differ in their JWT
+ * secret, which the token strategy uses, and in e-mail verification, which the login strategy
+ * applies: that tells them apart on one shared database too.
+ */
+describe('two applications in one process', () => {
+  const apps: TestApp[] = [];
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+  });
+
+  const settings = {
+    open: { JWT_SECRET: randomBytes(32).toString('base64url'), ACCOUNT_EMAIL_VERIFICATION: 'none' },
+    gated: { JWT_SECRET: randomBytes(32).toString('base64url'), ACCOUNT_EMAIL_VERIFICATION: 'mandatory' },
+  };
+
+  it.each([
+    ['open', 'gated'],
+    ['gated', 'open'],
+  ] as const)('each runs its own strategies when started %s first, then %s', async (first, second) => {
+    const started: Record<string, TestApp> = {};
+    for (const name of [first, second]) apps.push((started[name] = await startApp(settings[name])));
+    const { open, gated } = started;
+
+    // Login: an unverified account signs in where verification is off and is refused where it is mandatory.
+    const openUser = await signup(open.http);
+    expect((await open.http.post('/api/login/').send({ email: openUser.email, password: PASSWORD })).status).toBe(200);
+    const gatedEmail = uniqueEmail('gated');
+    expect((await gated.http.post('/api/signup/').send({ email: gatedEmail, password: PASSWORD, password_confirm: PASSWORD })).status).toBe(201);
+    const refused = await gated.http.post('/api/login/').send({ email: gatedEmail, password: PASSWORD });
+    expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: 'email_not_verified' });
+
+    // Tokens: each application accepts the access tokens it signed and refuses the other's.
+    await gated.db.query('UPDATE users SET email_verified = true WHERE email = $1', [gatedEmail]);
+    const tokens = { open: openUser.access, gated: (await login(gated.http, gatedEmail)).access };
+    for (const [name, app] of Object.entries(started)) {
+      for (const [signer, token] of Object.entries(tokens)) {
+        const me = await app.http.get('/api/me/').set(...bearer(token));
+        expect({ app: name, signer, status: me.status }).toEqual({ app: name, signer, status: signer === name ? 200 : 401 });
+      }
+    }
   });
 });

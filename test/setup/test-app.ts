@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import passport from 'passport';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.js';
-import { JwtStrategy } from '../../src/modules/auth/strategies/jwt.strategy.js';
-import { LocalStrategy } from '../../src/modules/auth/strategies/local.strategy.js';
 
 /** A fixed 256-bit test secret, so two apps in one test can verify each other's tokens. */
 export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
@@ -60,16 +57,6 @@ export async function startApp(env: Record<string, string | undefined> = {}): Pr
       },
     });
     app = await createApp({ logDestination: destination as never });
-    // Passport keeps one strategy registry per process and each app registers its strategies
-    // there when it starts. With several apps in one test process, each request re-selects the
-    // strategies of the app it is sent to, as if that app were alone in its process.
-    const strategies: [string, passport.Strategy][] = [
-      ['jwt', app.get(JwtStrategy)],
-      ['local', app.get(LocalStrategy)],
-    ];
-    app.getHttpAdapter().getInstance().addHook('onRequest', async () => {
-      for (const [name, strategy] of strategies) passport.use(name, strategy);
-    });
     await app.getHttpAdapter().getInstance().ready();
   } finally {
     process.env = saved;

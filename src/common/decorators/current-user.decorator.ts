@@ -1,16 +1,24 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { User } from '../../modules/users/user.entity.js';
 
+/** The session an access token belongs to, found live (neither revoked nor expired) by the authentication step. */
+export interface AuthSession {
+  id: string;
+}
+
 /**
- * Who is calling: resolved once per request by the authentication step from the access token,
- * its live session and its active user (one database round trip), so no endpoint re-checks.
+ * Who is calling: resolved once per request by the authentication step
+ * (src/modules/tokens/authentication/) from the access token, its live session and its active
+ * user (one database round trip), so no endpoint re-checks.
  */
 export interface AuthPrincipal {
   userId: string;
   sessionId: string;
+  /** The access token's id. */
   jti: string;
   /** The user row as read by the authentication step: it exists and is active. */
   user: User;
+  session: AuthSession;
 }
 
 export const CurrentUser = createParamDecorator(

@@ -17,9 +17,6 @@ export interface TokenFields {
   refresh_expiration?: string;
 }
 
-/** Marks a request authenticated by the access cookie rather than a bearer header. */
-export const VIA_COOKIE = Symbol('authViaCookie');
-
 /**
  * Cookie mode (AUTH_COOKIE=true, SECURITY.md 16): tokens travel in HttpOnly, Secure, SameSite
  * cookies instead of the body, and any unsafe request that a cookie authenticates must echo

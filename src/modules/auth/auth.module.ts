@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 import { AuditModule } from '../audit/audit.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
@@ -22,11 +21,10 @@ import { MfaRepository } from './mfa/mfa.repository.js';
 import { TotpService } from './mfa/totp.service.js';
 import { PasswordService } from './password.service.js';
 import { ReauthService } from './reauth.service.js';
-import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 
 @Module({
-  imports: [PassportModule, UsersModule, TokensModule, MailModule, AuditModule],
+  imports: [UsersModule, TokensModule, MailModule, AuditModule],
   controllers: [AuthController, AccountController, AccountLifecycleController, MfaController],
   providers: [
     AuthService,
@@ -34,7 +32,6 @@ import { LocalStrategy } from './strategies/local.strategy.js';
     LoginThrottleService,
     ReauthService,
     LocalStrategy,
-    JwtStrategy,
     AccountTokensRepository,
     AccountTokensService,
     EmailVerificationService,

@@ -1,12 +1,15 @@
-import { Injectable, type ExecutionContext } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { AppError, AuthenticationFailedError, ValidationFailedError } from '../../common/errors/app-error.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthenticationFailedError, ValidationFailedError } from '../../common/errors/app-error.js';
 import { MESSAGES } from '../../common/validation/messages.js';
 import { unstorableFields } from '../../common/validation/storable-text.js';
 import { toFieldErrors } from '../../common/validation/validation.pipe.js';
+import { runStrategy } from '../tokens/authentication/own-passport.js';
+import type { User } from '../users/user.entity.js';
 import { LoginDto } from './dto/login.dto.js';
+import { LocalStrategy } from './strategies/local.strategy.js';
 
 /** `Authorization: Basic base64(email:password)`, used when the request has no JSON body. */
 function basicCredentials(header: unknown): { email: string; password: string } | undefined {
@@ -21,9 +24,12 @@ function basicCredentials(header: unknown): { email: string; password: string } 
  * is a 400, SECURITY.md 5) before passport-local and argon2 ever see them.
  */
 @Injectable()
-export class LocalAuthGuard extends AuthGuard('local') {
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest();
+export class LocalAuthGuard implements CanActivate {
+  constructor(private readonly strategy: LocalStrategy) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest & { user?: User }>();
     let body = request.body;
     if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) {
       body = basicCredentials(request.headers.authorization) ?? {};
@@ -40,13 +46,10 @@ export class LocalAuthGuard extends AuthGuard('local') {
       throw new ValidationFailedError(toFieldErrors(errors));
     }
     request.body = { email: dto.email, password: dto.password };
-    return (await super.canActivate(context)) as boolean;
-  }
-
-  override handleRequest<T>(error: unknown, user: T): T {
-    if (error instanceof AppError) throw error;
+    const { error, user } = await runStrategy<User>(this.strategy, request, http.getResponse<FastifyReply>());
     if (error) throw error;
     if (!user) throw new AuthenticationFailedError();
-    return user;
+    request.user = user;
+    return true;
   }
 }

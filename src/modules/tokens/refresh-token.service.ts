@@ -12,7 +12,7 @@ import type { Session } from './session.entity.js';
 import { SessionsRepository } from './sessions.repository.js';
 import type { TokenPair } from './token-claims.js';
 import { TokenIssuerService } from './token-issuer.service.js';
-import { TokenVerifierService } from './token-verifier.service.js';
+import { TokenVerifierService } from './authentication/token-verifier.service.js';
 
 /**
  * Refresh-token rotation (simplejwt ROTATE_REFRESH_TOKENS + BLACKLIST_AFTER_ROTATION).

@@ -10,7 +10,7 @@ import type { Session } from './session.entity.js';
 import type { User } from '../users/user.entity.js';
 import type { TokenPair } from './token-claims.js';
 import { TokenIssuerService } from './token-issuer.service.js';
-import { TokenVerifierService } from './token-verifier.service.js';
+import { TokenVerifierService } from './authentication/token-verifier.service.js';
 
 /**
  * Starting, listing and ending sessions. An end is one committed UPDATE of the session row, which

@@ -13,7 +13,7 @@ import { DetailResponse } from '../../common/swagger/error.response.js';
 import { JwksResponse, RefreshResponse } from './dto/token-responses.js';
 import { LogoutDto, RefreshDto, VerifyDto } from './dto/token-requests.dto.js';
 import { RefreshTokenService } from './refresh-token.service.js';
-import { SessionAuthService } from './session-auth.service.js';
+import { SessionAuthService } from './authentication/session-auth.service.js';
 import { SessionsService } from './sessions.service.js';
 import { TokenKeysService } from './token-keys.service.js';
 

@@ -1,21 +1,35 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { AuthCookies } from '../../common/http/auth-cookies.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { RefreshTokenService } from './refresh-token.service.js';
-import { SessionAuthService } from './session-auth.service.js';
+import { JwtAuthGuard } from './authentication/jwt-auth.guard.js';
+import { JwtStrategy } from './authentication/jwt.strategy.js';
+import { SessionAuthService } from './authentication/session-auth.service.js';
+import { TokenVerifierService } from './authentication/token-verifier.service.js';
 import { SessionsController } from './sessions.controller.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
 import { TokenIssuerService } from './token-issuer.service.js';
 import { TokenJwtModule, TokenKeysModule } from './token-keys.module.js';
-import { TokenVerifierService } from './token-verifier.service.js';
 import { TokensController } from './tokens.controller.js';
 
 @Module({
   imports: [UsersModule, AuditModule, TokenKeysModule, TokenJwtModule],
   controllers: [TokensController, SessionsController],
-  providers: [AuthCookies, SessionsRepository, SessionsService, SessionAuthService, RefreshTokenService, TokenIssuerService, TokenVerifierService],
-  exports: [AuthCookies, TokenIssuerService, SessionsService, SessionAuthService, TokenVerifierService, TokenKeysModule],
+  providers: [
+    AuthCookies,
+    SessionsRepository,
+    SessionsService,
+    SessionAuthService,
+    RefreshTokenService,
+    TokenIssuerService,
+    TokenVerifierService,
+    JwtStrategy,
+    // The authentication step (./authentication/) guards every route of the application.
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+  ],
+  exports: [AuthCookies, TokenIssuerService, SessionsService, TokenVerifierService, TokenKeysModule],
 })
 export class TokensModule {}

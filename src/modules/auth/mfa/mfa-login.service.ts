@@ -6,7 +6,7 @@ import type { ClientContext } from '../../../common/http/client-context.js';
 import { SecurityEventsService } from '../../audit/security-events.service.js';
 import { SessionsService } from '../../tokens/sessions.service.js';
 import { TokenIssuerService } from '../../tokens/token-issuer.service.js';
-import { TokenVerifierService } from '../../tokens/token-verifier.service.js';
+import { TokenVerifierService } from '../../tokens/authentication/token-verifier.service.js';
 import type { User } from '../../users/user.entity.js';
 import { UsersRepository } from '../../users/users.repository.js';
 import type { SignedIn } from '../auth.service.js';

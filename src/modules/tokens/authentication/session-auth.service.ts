@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { TokenNotValidError } from '../../common/errors/app-error.js';
-import type { User } from '../users/user.entity.js';
-import { SessionsRepository } from './sessions.repository.js';
-import type { TokenClaims } from './token-claims.js';
+import { TokenNotValidError } from '../../../common/errors/app-error.js';
+import type { User } from '../../users/user.entity.js';
+import { SessionsRepository } from '../sessions.repository.js';
+import type { TokenClaims } from '../token-claims.js';
 import { TokenVerifierService } from './token-verifier.service.js';
 
 /**
