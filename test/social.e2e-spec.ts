@@ -311,7 +311,7 @@ describe('social sign-in by browser redirect', () => {
       fake.codeChallenges.set(code, challenge);
     }],
     ['microsoft', async (code: string, challenge: string, email: string) => {
-      fake.microsoftCodes.set(code, await fake.microsoftIdToken({ tid: randomUUID(), oid: randomUUID(), email }));
+      fake.microsoftCodes.set(code, await fake.graphAccessToken({ tid: randomUUID(), oid: randomUUID(), appid: MICROSOFT_APP_ID }, { mail: email, givenName: 'Redirect', surname: 'User' }));
       fake.codeChallenges.set(code, challenge);
     }],
     ['facebook', async (code: string, challenge: string, email: string) => {
