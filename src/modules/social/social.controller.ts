@@ -149,11 +149,13 @@ function signInRoutes(controller: typeof SocialController): void {
   const prototype = controller.prototype as unknown as Record<string, unknown>;
   for (const name of PROVIDER_NAMES) {
     const { title, accepts } = PROVIDERS[name];
-    Object.defineProperty(prototype, name, {
-      value(this: SocialController, dto: SocialLoginDto, request: FastifyRequest, reply: FastifyReply) {
+    // A method named after the provider (Swagger finds its metadata by the function's name).
+    const { [name]: method } = {
+      [name](this: SocialController, dto: SocialLoginDto, request: FastifyRequest, reply: FastifyReply) {
         return this.signIn(name, dto, request, reply);
       },
-    });
+    };
+    Object.defineProperty(prototype, name, { value: method, writable: true, configurable: true });
     // What TypeScript emits for a written method: the body's class is what ValidationPipe checks and Swagger documents.
     Reflect.defineMetadata('design:paramtypes', [SocialLoginDto, Object, Object], prototype, name);
     Body()(prototype, name, 0);
