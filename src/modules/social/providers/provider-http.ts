@@ -12,10 +12,6 @@ import { OAuthTokenInvalidError, ServiceUnavailableError } from '../../../common
 export class ProviderHttp {
   constructor(@Inject(socialConfig.KEY) private readonly config: ConfigType<typeof socialConfig>) {}
 
-  get timeoutMs(): number {
-    return this.config.timeoutMs;
-  }
-
   /** The provider's answer below 500; a 503 error when it is down, slow or failing. */
   readonly fetch = async (url: string | URL, init: RequestInit = {}): Promise<Response> => {
     let response: Response;
