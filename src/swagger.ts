@@ -3,18 +3,13 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { MethodNotAllowedError } from './common/errors/app-error.js';
 import { MESSAGES } from './common/validation/messages.js';
 import type { SocialConfig } from './config/social.config.js';
+import { PROVIDER_NAMES, PROVIDERS } from './modules/social/providers/registry.js';
 
 /** Providers without credentials answer 404 provider_not_configured; the document says which. */
 function markUnconfiguredProviders(document: OpenAPIObject, social: SocialConfig): void {
-  const configured: Record<string, boolean> = {
-    google: Boolean(social.google.clientId),
-    facebook: Boolean(social.facebook.appId && social.facebook.appSecret),
-    microsoft: Boolean(social.microsoft.appId),
-    github: Boolean(social.github.clientId && social.github.clientSecret),
-  };
-  for (const [provider, ok] of Object.entries(configured)) {
+  for (const provider of PROVIDER_NAMES) {
     const operation = document.paths[`/api/auth/${provider}`]?.post;
-    if (!operation || ok) continue;
+    if (!operation || PROVIDERS[provider].configured(social)) continue;
     operation.summary = `${operation.summary} (not configured on this server)`;
     operation.description = `**Not configured on this server: answers 404 provider_not_configured.** ${operation.description ?? ''}`;
   }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApp, type TestApp } from './setup/test-app.js';
 import { bearer, PASSWORD, signup, uniqueEmail } from './factories/users.js';
 import { FACEBOOK_APP_ID, FakeProviders, MICROSOFT_APP_ID } from './factories/fake-providers.js';
+import { PROVIDER_NAMES } from '../src/modules/social/providers/registry.js';
 
 const INVALID = { detail: 'OAuth token invalid.', code: 'oauth_token_invalid' };
 
@@ -211,6 +212,32 @@ describe('social sign-in against fake providers on loopback', () => {
     expect(doc.paths['/api/auth/google'].post.summary).not.toMatch(/not configured/);
   });
 
+  it('documents every provider of the registry, and only those', async () => {
+    const doc = (await t.http.get('/api/docs-json')).body;
+    for (const provider of PROVIDER_NAMES) {
+      const signIn = doc.paths[`/api/auth/${provider}`]?.post;
+      expect([provider, signIn?.summary]).toEqual([provider, expect.stringMatching(/^Sign in with /)]);
+      expect(signIn.requestBody.content['application/json'].schema.$ref).toMatch(/SocialLoginDto$/);
+      expect(Object.keys(signIn.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '503']));
+    }
+    for (const path of ['/api/auth/{provider}/redirect', '/api/auth/{provider}/callback', '/api/auth/{provider}/connect']) {
+      const operation = Object.values(doc.paths[path])[0] as { parameters: { name: string; schema: { enum: string[] } }[] };
+      expect([path, operation.parameters.find((p) => p.name === 'provider')!.schema.enum]).toEqual([path, PROVIDER_NAMES]);
+    }
+    expect(doc.components.schemas.SocialAccountResponse.properties.provider.enum).toEqual(PROVIDER_NAMES);
+    const signIns = Object.keys(doc.paths).filter((path) => doc.paths[path].post?.tags?.includes('social') && doc.paths[path].post.summary.startsWith('Sign in with '));
+    expect(signIns.sort()).toEqual(PROVIDER_NAMES.map((name) => `/api/auth/${name}`).sort());
+  });
+
+  it('answers 404 for a provider the registry does not know, and keeps 405 for the other paths under /api/auth/', async () => {
+    const body = { access_token: 'x' };
+    expect((await t.http.post('/api/auth/myspace/').send(body)).status).toBe(404);
+    expect((await t.http.get('/api/auth/myspace/redirect/')).status).toBe(404);
+    expect((await t.http.get('/api/auth/myspace/callback/?code=c&state=s')).status).toBe(404);
+    const sessions = await t.http.post('/api/auth/socialaccounts/').send(body);
+    expect([sessions.status, sessions.headers.allow]).toEqual([405, expect.stringContaining('GET')]);
+  });
+
   it('answers 503 within the timeout when a provider is slow', async () => {
     fake.delayMs = 3000;
     try {
@@ -284,56 +311,99 @@ describe('social sign-in by browser redirect', () => {
     expect((await t.http.post('/api/auth/exchange/').send({ code })).status).toBe(401);
   });
 
-  it('accepts each state once', async () => {
-    const { state, landing } = await roundTrip('/', consentAs(uniqueEmail()));
-    expect(landing.searchParams.get('code')).toBeTruthy();
-    const replay = await t.http.get(`/api/auth/google/callback/?code=again&state=${encodeURIComponent(state)}`);
-    expect(new URL(replay.headers.location).searchParams.get('error')).toBe('invalid_state');
-  });
-
   it('refuses a forged state', async () => {
     const { landing } = await roundTrip('/', consentAs(uniqueEmail()), () => 'forged-state');
     expect(landing.searchParams.get('error')).toBe('invalid_state');
     expect(landing.searchParams.get('code')).toBeNull();
   });
 
-  it('fails when the code does not match the PKCE challenge', async () => {
-    const { landing } = await roundTrip('/', async (code) => {
-      fake.googleCodes.set(code, await fake.googleIdToken({ sub: `g-${randomUUID()}`, email: uniqueEmail() }));
-      fake.codeChallenges.set(code, 'not-the-challenge');
-    });
-    expect(landing.searchParams.get('error')).toBe('oauth_token_invalid');
+  /** Each provider's consent at the fake: the code it will accept, for the PKCE challenge it was shown. */
+  const consents: Record<string, (code: string, email: string) => Promise<void>> = {
+    google: async (code, email) => void fake.googleCodes.set(code, await fake.googleIdToken({ sub: `g-${randomUUID()}`, email })),
+    facebook: async (code, email) => {
+      const token = `fb-redirect-${randomUUID()}`;
+      fake.facebookTokens.set(token, { app_id: FACEBOOK_APP_ID, is_valid: true, user: { id: randomUUID(), email } });
+      fake.facebookCodes.set(code, token);
+    },
+    microsoft: async (code, email) =>
+      void fake.microsoftCodes.set(code, await fake.graphAccessToken({ tid: randomUUID(), oid: randomUUID(), appid: MICROSOFT_APP_ID }, { mail: email, givenName: 'Redirect', surname: 'User' })),
+    github: async (code, email) => void fake.githubCodes.set(code, { id: Math.floor(Math.random() * 1e9), name: 'Redirect User', emails: [{ email, primary: true, verified: true }] }),
+  };
+
+  it('has a redirect flow for every provider in the registry', () => {
+    expect(Object.keys(consents).sort()).toEqual([...PROVIDER_NAMES].sort());
   });
 
-  it.each([
-    ['github', async (code: string, challenge: string, email: string) => {
-      fake.githubCodes.set(code, { id: Date.now(), name: 'Redirect User', emails: [{ email, primary: true, verified: true }] });
-      fake.codeChallenges.set(code, challenge);
-    }],
-    ['microsoft', async (code: string, challenge: string, email: string) => {
-      fake.microsoftCodes.set(code, await fake.microsoftIdToken({ tid: randomUUID(), oid: randomUUID(), email }));
-      fake.codeChallenges.set(code, challenge);
-    }],
-    ['facebook', async (code: string, challenge: string, email: string) => {
-      const token = `fb-redirect-${randomUUID()}`;
-      fake.facebookTokens.set(token, { app_id: FACEBOOK_APP_ID, is_valid: true, user: { id: String(Date.now()), email } });
-      fake.facebookCodes.set(code, token);
-      fake.codeChallenges.set(code, challenge);
-    }],
-  ])('runs the same redirect flow for %s', async (provider, consent) => {
-    const email = uniqueEmail(provider);
-    const start = await t.http.get(`/api/auth/${provider}/redirect/?next=/home`);
-    expect(start.status).toBe(302);
-    const authorize = new URL(start.headers.location);
-    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
-    const code = `code-${randomUUID()}`;
-    await consent(code, authorize.searchParams.get('code_challenge')!, email);
-    const back = await t.http.get(`/api/auth/${provider}/callback/?code=${code}&state=${encodeURIComponent(authorize.searchParams.get('state')!)}`);
-    const landing = new URL(back.headers.location);
-    expect(`${landing.origin}${landing.pathname}`).toBe(`${FRONTEND}/home`);
-    const exchanged = await t.http.post('/api/auth/exchange/').send({ code: landing.searchParams.get('code') });
-    expect(exchanged.status).toBe(200);
-    expect(exchanged.body.user.email).toBe(email);
+  describe.each(PROVIDER_NAMES)('%s', (provider) => {
+    /** Starts the flow; the fake's user consents (the challenge shown is recorded) and the browser comes back. */
+    async function flow(options: { challenge?: string; email?: string } = {}) {
+      const start = await t.http.get(`/api/auth/${provider}/redirect/?next=/home`);
+      expect(start.status).toBe(302);
+      expect(start.headers['set-cookie']).toBeUndefined();
+      const authorize = new URL(start.headers.location);
+      expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+      expect(authorize.searchParams.get('redirect_uri')).toBe(`https://auth.example.test/api/auth/${provider}/callback/`);
+      const code = `code-${randomUUID()}`;
+      const email = options.email ?? uniqueEmail(provider);
+      await consents[provider](code, email);
+      fake.codeChallenges.set(code, options.challenge ?? authorize.searchParams.get('code_challenge')!);
+      const state = authorize.searchParams.get('state')!;
+      const back = await t.http.get(`/api/auth/${provider}/callback/?code=${code}&state=${encodeURIComponent(state)}`);
+      expect(back.status).toBe(302);
+      expect(back.headers['set-cookie']).toBeUndefined();
+      return { landing: new URL(back.headers.location), state, email };
+    }
+
+    it('lands on next with a one-time code for the person the provider named, without a cookie', async () => {
+      const { landing, email } = await flow();
+      expect(`${landing.origin}${landing.pathname}`).toBe(`${FRONTEND}/home`);
+      const exchanged = await t.http.post('/api/auth/exchange/').send({ code: landing.searchParams.get('code') });
+      expect(exchanged.status).toBe(200);
+      expect(exchanged.body.user.email).toBe(email);
+    });
+
+    it('accepts the state once, and only from this provider', async () => {
+      const { state, landing } = await flow();
+      expect(landing.searchParams.get('code')).toBeTruthy();
+      const replayCode = `code-${randomUUID()}`;
+      await consents[provider](replayCode, uniqueEmail());
+      const before = fake.requests.length;
+      const replay = await t.http.get(`/api/auth/${provider}/callback/?code=${replayCode}&state=${encodeURIComponent(state)}`);
+      expect(new URL(replay.headers.location).searchParams.get('error')).toBe('invalid_state');
+      expect(fake.requests.slice(before)).toEqual([]);
+      const other = PROVIDER_NAMES.find((name) => name !== provider)!;
+      const start = new URL((await t.http.get(`/api/auth/${provider}/redirect/`)).headers.location);
+      const elsewhere = await t.http.get(`/api/auth/${other}/callback/?code=${replayCode}&state=${encodeURIComponent(start.searchParams.get('state')!)}`);
+      expect(new URL(elsewhere.headers.location).searchParams.get('error')).toBe('invalid_state');
+    });
+
+    it('sends the PKCE verifier, which the token endpoint checks against the challenge', async () => {
+      const { landing } = await flow({ challenge: 'not-the-challenge' });
+      expect(`${landing.origin}${landing.pathname}`).toBe(`${FRONTEND}/home`);
+      expect(landing.searchParams.get('error')).toBe('oauth_token_invalid');
+      expect(landing.searchParams.get('code')).toBeNull();
+    });
+
+    it('spends the state when the person declines at the provider', async () => {
+      const start = new URL((await t.http.get(`/api/auth/${provider}/redirect/?next=/home`)).headers.location);
+      const state = encodeURIComponent(start.searchParams.get('state')!);
+      const declined = await t.http.get(`/api/auth/${provider}/callback/?error=access_denied&state=${state}`);
+      expect(declined.headers.location).toBe(`${FRONTEND}/home?error=access_denied`);
+      const after = await t.http.get(`/api/auth/${provider}/callback/?code=late&state=${state}`);
+      expect(new URL(after.headers.location).searchParams.get('error')).toBe('invalid_state');
+    });
+
+    it('lands with service_unavailable within the timeout when the provider is slow', async () => {
+      fake.delayMs = 3000;
+      try {
+        const started = Date.now();
+        const { landing } = await flow();
+        expect(landing.searchParams.get('error')).toBe('service_unavailable');
+        expect(Date.now() - started).toBeLessThan(2500);
+      } finally {
+        fake.delayMs = 0;
+      }
+    });
   });
 
   it('never redirects off the frontend (no open redirect through next)', async () => {

@@ -35,7 +35,7 @@ export class FakeProviders {
   readonly graphUsers = new Map<string, { id: string; mail: string | null; givenName: string; surname: string }>();
   readonly facebookTokens = new Map<string, { app_id: string; is_valid: boolean; user: { id: string; email?: string; first_name?: string; last_name?: string } }>();
   readonly githubCodes = new Map<string, { id: number; name: string; emails: { email: string; primary: boolean; verified: boolean }[] }>();
-  /** Authorization codes of the Microsoft and Facebook redirect flows: code → ID token / access token. */
+  /** Authorization codes of the Microsoft and Facebook redirect flows: code → Graph access token / Facebook access token. */
   readonly microsoftCodes = new Map<string, string>();
   readonly facebookCodes = new Map<string, string>();
   jwksFetches = 0;
@@ -164,15 +164,15 @@ export class FakeProviders {
       return send(200, { id_token: idToken, access_token: 'unused', token_type: 'Bearer' });
     }
     if (/^\/ms\/[^/]+\/oauth2\/v2\.0\/token$/.test(path) && req.method === 'POST') {
-      const idToken = this.microsoftCodes.get(body.get('code') ?? '');
-      if (!idToken || body.get('client_id') !== MICROSOFT_APP_ID || !this.pkceOk(body.get('code')!, body.get('code_verifier'))) return send(400, { error: 'invalid_grant' });
+      const accessToken = this.microsoftCodes.get(body.get('code') ?? '');
+      if (!accessToken || body.get('client_id') !== MICROSOFT_APP_ID || !this.pkceOk(body.get('code')!, body.get('code_verifier'))) return send(400, { error: 'invalid_grant' });
       this.microsoftCodes.delete(body.get('code')!);
-      return send(200, { id_token: idToken, token_type: 'Bearer' });
+      return send(200, { access_token: accessToken, token_type: 'Bearer', scope: 'User.Read', expires_in: 3600 });
     }
-    if (path === '/fb/oauth/access_token') {
-      const code = url.searchParams.get('code') ?? '';
+    if (path === '/fb/oauth/access_token' && req.method === 'POST') {
+      const code = body.get('code') ?? '';
       const token = this.facebookCodes.get(code);
-      if (!token || url.searchParams.get('client_secret') !== FACEBOOK_APP_SECRET || !this.pkceOk(code, url.searchParams.get('code_verifier'))) return send(400, { error: { message: 'invalid code' } });
+      if (!token || body.get('client_id') !== FACEBOOK_APP_ID || body.get('client_secret') !== FACEBOOK_APP_SECRET || !this.pkceOk(code, body.get('code_verifier'))) return send(400, { error: { message: 'invalid code' } });
       this.facebookCodes.delete(code);
       return send(200, { access_token: token, token_type: 'bearer' });
     }

@@ -1,9 +1,7 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DataSource } from 'typeorm';
 import { appConfig } from '../../config/app.config.js';
-import { socialConfig } from '../../config/social.config.js';
 import { sha256Hex as sha256 } from '../../common/crypto.js';
 import { frontendUrl } from '../../common/http/frontend-url.js';
 import { AppError, TokenNotValidError, ValidationFailedError } from '../../common/errors/app-error.js';
@@ -11,95 +9,70 @@ import type { ClientContext } from '../../common/http/client-context.js';
 import type { SignedIn } from '../auth/auth.service.js';
 import type { MfaRequired } from '../auth/mfa/mfa-login.service.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { OauthFlow } from './oauth-flow.entity.js';
+import { OauthFlowsRepository } from './oauth-flows.repository.js';
+import { OauthStateStore, type CallbackContext } from './oauth-state.store.js';
+import { SocialProviders } from './providers/social-providers.js';
+import { isWellFormedCode } from './providers/token-shape.js';
 import { SocialService } from './social.service.js';
 
-const random = () => randomBytes(32).toString('base64url');
-const FLOW_MS = 10 * 60 * 1000;
 const EXCHANGE_MS = 60 * 1000;
 
 /**
  * The browser redirect flow for web apps without a provider SDK (RFC 9700): authorization code
- * with PKCE S256 and a single-use state; the frontend receives only a one-time, one-minute code
- * that POST /api/auth/exchange/ turns into tokens. No token ever appears in a URL.
+ * with PKCE S256 and a single-use state (each provider's `redirect`: Passport strategies for
+ * Google and Facebook, openid-client for Microsoft and GitHub, state in OauthStateStore). The
+ * frontend receives only a one-time, one-minute code that POST /api/auth/exchange/ turns into
+ * tokens. No token ever appears in a URL.
  */
 @Injectable()
 export class OauthRedirectService {
   private readonly logger = new Logger('OAuthRedirect');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly providers: SocialProviders,
+    private readonly states: OauthStateStore,
+    private readonly flows: OauthFlowsRepository,
     private readonly social: SocialService,
     private readonly users: UsersRepository,
-    @Inject(socialConfig.KEY) private readonly config: ConfigType<typeof socialConfig>,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
-
-  private callbackUrl(provider: string): string {
-    return `${this.config.publicUrl}/api/auth/${provider}/callback/`;
-  }
-
-  /** Only a path on the frontend: an absolute or protocol-relative `next` would be an open redirect. */
-  private safeNext(next: unknown): string {
-    return typeof next === 'string' && /^\/(?![/\\])[\w\-./~%?=&#]*$/.test(next) && next.length <= 512 ? next : '/';
-  }
 
   private frontend(path: string, params: Record<string, string>): string {
     return frontendUrl(this.app.frontendBaseUrl, path, params);
   }
 
-  async start(providerName: string, next: unknown): Promise<string> {
-    const provider = this.social.provider(providerName);
-    const state = random();
-    const verifier = random();
-    await this.dataSource.manager.insert(OauthFlow, {
-      id: randomUUID(),
-      provider: provider.name,
-      stateHash: sha256(state),
-      codeVerifier: verifier,
-      nextPath: this.safeNext(next),
-      expiresAt: new Date(Date.now() + FLOW_MS),
-    });
-    const challenge = createHash('sha256').update(verifier).digest('base64url');
-    return provider.authorizeUrl({ state, codeChallenge: challenge, redirectUri: this.callbackUrl(provider.name) });
+  start(providerName: string, next: unknown): Promise<string> {
+    return this.providers.get(providerName).redirect.authorizationUrl(next);
   }
 
   /** Always ends on the frontend: with `code` on success, with `error` otherwise. */
   async callback(providerName: string, query: { code?: unknown; state?: unknown; error?: unknown }, client: ClientContext): Promise<string> {
-    const provider = this.social.provider(providerName);
-    if (typeof query.state !== 'string') return this.frontend('/', { error: 'invalid_state' });
-    const claimed = await this.dataSource.manager
-      .createQueryBuilder()
-      .update(OauthFlow)
-      .set({ stateUsedAt: () => 'now()' })
-      .where('state_hash = :hash AND provider = :provider AND state_used_at IS NULL AND expires_at > now()', { hash: sha256(query.state), provider: provider.name })
-      .returning('*')
-      .execute();
-    const flow = (claimed.raw as { id: string; code_verifier: string; next_path: string }[])[0];
-    if (!flow) return this.frontend('/', { error: 'invalid_state' });
-    if (typeof query.code !== 'string' || query.error !== undefined) return this.frontend(flow.next_path, { error: 'access_denied' });
+    const provider = this.providers.get(providerName);
+    const { code, state } = query;
+    if (typeof state !== 'string') return this.frontend('/', { error: 'invalid_state' });
+    // Refused at the provider, or a code that cannot be one: the state is spent, the provider never asked.
+    const refusal = typeof code !== 'string' || query.error !== undefined ? 'access_denied' : isWellFormedCode(code) ? null : 'oauth_token_invalid';
+    if (refusal) {
+      const flow = await this.states.claim(provider.name, state);
+      return flow ? this.frontend(flow.nextPath, { error: refusal }) : this.frontend('/', { error: 'invalid_state' });
+    }
+    const context: CallbackContext = { query: { code: code as string, state } };
     try {
-      const profile = await provider.profileFromCode(query.code, this.callbackUrl(provider.name), flow.code_verifier);
+      const profile = await provider.redirect.profileFromCallback(context);
+      if (!profile || !context.flow) return this.frontend('/', { error: 'invalid_state' });
       const { user } = await this.social.resolveUser(profile, client);
-      const code = random();
-      await this.dataSource.manager.update(OauthFlow, { id: flow.id }, { userId: user.id, exchangeCodeHash: sha256(code), exchangeExpiresAt: new Date(Date.now() + EXCHANGE_MS) });
-      return this.frontend(flow.next_path, { code });
+      const exchangeCode = randomBytes(32).toString('base64url');
+      await this.flows.setExchangeCode(context.flow.id, user.id, sha256(exchangeCode), new Date(Date.now() + EXCHANGE_MS));
+      return this.frontend(context.flow.nextPath, { code: exchangeCode });
     } catch (error) {
       const reason = error instanceof ValidationFailedError ? 'account_exists' : error instanceof AppError ? error.code : 'server_error';
       if (!(error instanceof AppError)) this.logger.error({ err: { message: (error as Error).message } }, 'redirect sign-in failed');
-      return this.frontend(flow.next_path, { error: reason });
+      return this.frontend(context.flow?.nextPath ?? '/', { error: reason });
     }
   }
 
   async exchange(code: string, client: ClientContext): Promise<SignedIn | MfaRequired> {
-    const spent = await this.dataSource.manager
-      .createQueryBuilder()
-      .update(OauthFlow)
-      .set({ exchangedAt: () => 'now()' })
-      .where('exchange_code_hash = :hash AND exchanged_at IS NULL AND exchange_expires_at > now()', { hash: sha256(code) })
-      .returning('*')
-      .execute();
-    const userId = (spent.raw as { user_id: string }[])[0]?.user_id;
+    const userId = await this.flows.spendExchangeCode(sha256(code));
     const user = userId ? await this.users.findById(userId) : null;
     if (!user) throw new TokenNotValidError();
     return this.social.signInAs(user, client);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Redirect, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Redirect, Req, Res, type PipeTransform } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
@@ -13,11 +13,9 @@ import type { MfaRequiredResponse } from '../auth/mfa/dto/mfa.dto.js';
 import { toUserResponse } from '../users/user.mapper.js';
 import { ExchangeDto, SocialAccountResponse, SocialLoginDto } from './dto/social.dto.js';
 import { OauthRedirectService } from './oauth-redirect.service.js';
-import type { ProviderName } from './providers/social-provider.js';
+import { isProviderName, PROVIDER_NAMES, PROVIDERS, type ProviderName } from './providers/registry.js';
 import type { SocialAccount } from './social-account.entity.js';
 import { SocialService } from './social.service.js';
-
-const PROVIDERS: ProviderName[] = ['google', 'facebook', 'microsoft', 'github'];
 
 const NOT_CONFIGURED: ErrorDoc = { description: 'This provider has no credentials configured on the server', errors: [new ProviderNotConfiguredError('google')] };
 
@@ -46,9 +44,12 @@ function toAccountResponse(account: SocialAccount): SocialAccountResponse {
   };
 }
 
-function providerOf(name: string): ProviderName {
-  if (!PROVIDERS.includes(name as ProviderName)) throw new NotFoundError();
-  return name as ProviderName;
+/** A `{provider}` path segment: a name from the registry, or 404 as for any unknown path. */
+class ProviderNamePipe implements PipeTransform<string, ProviderName> {
+  transform(name: string): ProviderName {
+    if (!isProviderName(name)) throw new NotFoundError();
+    return name;
+  }
 }
 
 @ApiTags('social')
@@ -60,7 +61,8 @@ export class SocialController {
     private readonly redirects: OauthRedirectService,
   ) {}
 
-  private async signIn(name: ProviderName, dto: SocialLoginDto, request: FastifyRequest, reply: FastifyReply): Promise<TokenPairResponse | MfaRequiredResponse> {
+  /** POST /api/auth/{name}/ of every provider (signInRoutes below). */
+  async signIn(name: ProviderName, dto: SocialLoginDto, request: FastifyRequest, reply: FastifyReply): Promise<TokenPairResponse | MfaRequiredResponse> {
     const { created, result } = await this.social.signIn(name, dto, clientContext(request));
     if (created) reply.status(201);
     if ('mfa_required' in result) return result;
@@ -68,70 +70,30 @@ export class SocialController {
   }
 
   @Public()
-  @Post('google')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with Google', description: '`access_token` (an ID token from Google Identity Services, or an OAuth access token), or `id_token`, or `code` + `redirect_uri` (+ `code_verifier`). 201 when the account was created.' + LINKING_RULE })
-  @ApiOkResponse({ type: TokenPairResponse })
-  @ApiErrors(...OAUTH_ERRORS)
-  google(@Body() dto: SocialLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.signIn('google', dto, request, reply);
-  }
-
-  @Public()
-  @Post('facebook')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with Facebook', description: '`access_token`: checked with debug_token against our app. 201 when the account was created.' + LINKING_RULE })
-  @ApiOkResponse({ type: TokenPairResponse })
-  @ApiErrors(...OAUTH_ERRORS)
-  facebook(@Body() dto: SocialLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.signIn('facebook', dto, request, reply);
-  }
-
-  @Public()
-  @Post('microsoft')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with Microsoft', description: '`access_token` (MSAL token for Graph, scope User.Read) or `id_token`. Accounts are keyed by tenant and object id. 201 when the account was created.' + LINKING_RULE })
-  @ApiOkResponse({ type: TokenPairResponse })
-  @ApiErrors(...OAUTH_ERRORS)
-  microsoft(@Body() dto: SocialLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.signIn('microsoft', dto, request, reply);
-  }
-
-  @Public()
-  @Post('github')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with GitHub', description: '`code` + `redirect_uri` from the GitHub authorization redirect. 201 when the account was created.' + LINKING_RULE })
-  @ApiOkResponse({ type: TokenPairResponse })
-  @ApiErrors(...OAUTH_ERRORS)
-  github(@Body() dto: SocialLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.signIn('github', dto, request, reply);
-  }
-
-  @Public()
   @Get(':provider/redirect')
   @Redirect()
-  @ApiParam({ name: 'provider', enum: PROVIDERS })
+  @ApiParam({ name: 'provider', enum: PROVIDER_NAMES })
   @ApiOperation({
     summary: 'Start the browser sign-in redirect',
     description: 'Sends the browser to the provider (authorization code + PKCE, single-use state). `next` is a path on FRONTEND_BASE_URL to land on afterwards.',
   })
   @ApiResponse({ status: 302, description: 'To the provider' })
   @ApiErrors({ description: 'Unknown or unconfigured provider', errors: [...NOT_CONFIGURED.errors, new NotFoundError()] })
-  async redirect(@Param('provider') provider: string, @Query('next') next?: string): Promise<{ url: string; statusCode: number }> {
-    return { url: await this.redirects.start(providerOf(provider), next), statusCode: 302 };
+  async redirect(@Param('provider', ProviderNamePipe) provider: ProviderName, @Query('next') next?: string): Promise<{ url: string; statusCode: number }> {
+    return { url: await this.redirects.start(provider, next), statusCode: 302 };
   }
 
   @Public()
   @Get(':provider/callback')
   @Redirect()
-  @ApiParam({ name: 'provider', enum: PROVIDERS })
+  @ApiParam({ name: 'provider', enum: PROVIDER_NAMES })
   @ApiOperation({
     summary: 'Where the provider sends the browser back',
     description: 'Lands on FRONTEND_BASE_URL + next with `?code=<one-time code>` (valid one minute, exchange it at /api/auth/exchange/), or with `?error=...`. Never a token in a URL.' + LINKING_RULE,
   })
   @ApiResponse({ status: 302, description: 'To the frontend' })
-  async callback(@Param('provider') provider: string, @Query() query: Record<string, string>, @Req() request: FastifyRequest): Promise<{ url: string; statusCode: number }> {
-    return { url: await this.redirects.callback(providerOf(provider), query, clientContext(request)), statusCode: 302 };
+  async callback(@Param('provider', ProviderNamePipe) provider: ProviderName, @Query() query: Record<string, string>, @Req() request: FastifyRequest): Promise<{ url: string; statusCode: number }> {
+    return { url: await this.redirects.callback(provider, query, clientContext(request)), statusCode: 302 };
   }
 
   @Public()
@@ -149,12 +111,12 @@ export class SocialController {
   @ApiBearerAuth()
   @Post(':provider/connect')
   @HttpCode(200)
-  @ApiParam({ name: 'provider', enum: PROVIDERS })
+  @ApiParam({ name: 'provider', enum: PROVIDER_NAMES })
   @ApiOperation({ summary: 'Connect a provider account to the signed-in user', description: 'Same body as the provider\'s sign-in call.' })
   @ApiOkResponse({ type: SocialAccountResponse })
   @ApiErrors(...OAUTH_ERRORS, 401)
-  async connect(@CurrentUser() principal: AuthPrincipal, @Param('provider') provider: string, @Body() dto: SocialLoginDto): Promise<SocialAccountResponse> {
-    return toAccountResponse(await this.social.connect(principal.userId, providerOf(provider), dto));
+  async connect(@CurrentUser() principal: AuthPrincipal, @Param('provider', ProviderNamePipe) provider: ProviderName, @Body() dto: SocialLoginDto): Promise<SocialAccountResponse> {
+    return toAccountResponse(await this.social.connect(principal.userId, provider, dto));
   }
 
   @ApiBearerAuth()
@@ -177,3 +139,38 @@ export class SocialController {
     return { detail: 'Social account disconnected.' };
   }
 }
+
+/**
+ * One POST /api/auth/{name}/ per registry entry, documented with the entry's words. They are
+ * static routes rather than one `:provider` route: a POST to another path under /api/auth/
+ * (sessions, socialaccounts) must stay the 405 or 404 it is.
+ */
+function signInRoutes(controller: typeof SocialController): void {
+  const prototype = controller.prototype as unknown as Record<string, unknown>;
+  for (const name of PROVIDER_NAMES) {
+    const { title, accepts } = PROVIDERS[name];
+    // A method named after the provider (Swagger finds its metadata by the function's name).
+    const { [name]: method } = {
+      [name](this: SocialController, dto: SocialLoginDto, request: FastifyRequest, reply: FastifyReply) {
+        return this.signIn(name, dto, request, reply);
+      },
+    };
+    Object.defineProperty(prototype, name, { value: method, writable: true, configurable: true });
+    // What TypeScript emits for a written method: the body's class is what ValidationPipe checks and Swagger documents.
+    Reflect.defineMetadata('design:paramtypes', [SocialLoginDto, Object, Object], prototype, name);
+    Body()(prototype, name, 0);
+    Req()(prototype, name, 1);
+    Res({ passthrough: true })(prototype, name, 2);
+    const decorators = [
+      Public(),
+      Post(name),
+      HttpCode(200),
+      ApiOperation({ summary: `Sign in with ${title}`, description: `${accepts} 201 when the account was created.${LINKING_RULE}` }),
+      ApiOkResponse({ type: TokenPairResponse }),
+      ApiErrors(...OAUTH_ERRORS),
+    ];
+    Reflect.decorate(decorators, prototype, name, Object.getOwnPropertyDescriptor(prototype, name));
+  }
+}
+
+signInRoutes(SocialController);

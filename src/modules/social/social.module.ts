@@ -2,12 +2,11 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
-import { FacebookProvider } from './providers/facebook.provider.js';
-import { GithubProvider } from './providers/github.provider.js';
-import { GoogleProvider } from './providers/google.provider.js';
-import { MicrosoftProvider } from './providers/microsoft.provider.js';
 import { ProviderHttp } from './providers/provider-http.js';
+import { PROVIDER_ADAPTERS, SocialProviders } from './providers/social-providers.js';
+import { OauthFlowsRepository } from './oauth-flows.repository.js';
 import { OauthRedirectService } from './oauth-redirect.service.js';
+import { OauthStateStore } from './oauth-state.store.js';
 import { SocialAccountsRepository } from './social-accounts.repository.js';
 import { SocialController } from './social.controller.js';
 import { SocialService } from './social.service.js';
@@ -15,6 +14,15 @@ import { SocialService } from './social.service.js';
 @Module({
   imports: [AuthModule, UsersModule, TokensModule],
   controllers: [SocialController],
-  providers: [ProviderHttp, GoogleProvider, FacebookProvider, MicrosoftProvider, GithubProvider, SocialAccountsRepository, SocialService, OauthRedirectService],
+  providers: [
+    ProviderHttp,
+    ...Object.values(PROVIDER_ADAPTERS),
+    SocialProviders,
+    OauthFlowsRepository,
+    OauthStateStore,
+    SocialAccountsRepository,
+    SocialService,
+    OauthRedirectService,
+  ],
 })
 export class SocialModule {}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NotFoundError, ProviderNotConfiguredError, UserInactiveError, ValidationFailedError } from '../../common/errors/app-error.js';
+import { NotFoundError, UserInactiveError, ValidationFailedError } from '../../common/errors/app-error.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { AddressClaimService } from '../auth/address-claim.service.js';
 import { AuthService, type SignedIn } from '../auth/auth.service.js';
@@ -9,10 +9,7 @@ import type { MfaRequired } from '../auth/mfa/mfa-login.service.js';
 import { normalizeEmail } from '../users/email.js';
 import type { User } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { FacebookProvider } from './providers/facebook.provider.js';
-import { GithubProvider } from './providers/github.provider.js';
-import { GoogleProvider } from './providers/google.provider.js';
-import { MicrosoftProvider } from './providers/microsoft.provider.js';
+import { SocialProviders } from './providers/social-providers.js';
 import type { ProviderName, SocialCredentials, SocialProfile, SocialProvider } from './providers/social-provider.js';
 import type { SocialAccount } from './social-account.entity.js';
 import { SocialAccountsRepository } from './social-accounts.repository.js';
@@ -31,28 +28,18 @@ export interface SocialSignIn {
  */
 @Injectable()
 export class SocialService {
-  private readonly providers: Record<ProviderName, SocialProvider>;
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly accounts: SocialAccountsRepository,
     private readonly users: UsersRepository,
     private readonly auth: AuthService,
     private readonly claims: AddressClaimService,
-    google: GoogleProvider,
-    facebook: FacebookProvider,
-    microsoft: MicrosoftProvider,
-    github: GithubProvider,
-  ) {
-    this.providers = { google, facebook, microsoft, github };
-  }
+    private readonly providers: SocialProviders,
+  ) {}
 
   /** A configured provider adapter; 404 for an unknown name, provider_not_configured without credentials. */
   provider(name: string): SocialProvider {
-    const provider = this.providers[name as ProviderName];
-    if (!provider) throw new NotFoundError();
-    if (!provider.configured) throw new ProviderNotConfiguredError(name);
-    return provider;
+    return this.providers.get(name);
   }
 
   private verify(name: string, credentials: SocialCredentials): Promise<SocialProfile> {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { OptionalString, RequiredString } from '../../../common/validation/fields.js';
+import { PROVIDER_NAMES } from '../providers/registry.js';
 
 export class SocialLoginDto {
   @ApiPropertyOptional({ description: 'Google: an ID token (GIS `credential`) or an OAuth access token. Facebook: the user access token. Microsoft: an MSAL access token for Graph (User.Read). A JWT over 8192 characters or an opaque token over 4096 is refused as "OAuth token invalid."' })
@@ -33,7 +34,7 @@ export class SocialAccountResponse {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ enum: ['google', 'facebook', 'microsoft', 'github'] })
+  @ApiProperty({ enum: PROVIDER_NAMES })
   provider: string;
 
   @ApiProperty({ description: "The provider's stable id (Microsoft: tid:oid)" })

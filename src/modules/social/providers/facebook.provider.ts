@@ -1,46 +1,54 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { Strategy as FacebookStrategy } from 'passport-facebook';
 import { socialConfig } from '../../../config/social.config.js';
 import { OAuthTokenInvalidError } from '../../../common/errors/app-error.js';
+import { OauthStateStore } from '../oauth-state.store.js';
+import { PassportRedirect } from './passport-redirect.js';
 import { ProviderHttp } from './provider-http.js';
-import { assertCodeGrant, assertOpaqueToken } from './token-shape.js';
-import { withQuery, type AuthorizeParams, type SocialCredentials, type SocialProfile, type SocialProvider } from './social-provider.js';
+import { callbackUrl } from './registry.js';
+import { assertOpaqueToken } from './token-shape.js';
+import type { SocialCredentials, SocialProfile, SocialProvider } from './social-provider.js';
 
-/** Facebook: debug_token with the app token (valid, issued to our app, unexpired), then /me with appsecret_proof. */
+/**
+ * Facebook: debug_token with the app token (valid, issued to our app, unexpired), then /me with
+ * appsecret_proof. The browser redirect flow is passport-facebook's; the access token it brings
+ * back goes through the same checks.
+ */
 @Injectable()
 export class FacebookProvider implements SocialProvider {
   readonly name = 'facebook' as const;
+  readonly redirect: PassportRedirect;
 
   constructor(
     private readonly http: ProviderHttp,
     @Inject(socialConfig.KEY) private readonly config: ConfigType<typeof socialConfig>,
-  ) {}
-
-  get configured(): boolean {
-    return Boolean(this.config.facebook.appId && this.config.facebook.appSecret);
-  }
-
-  authorizeUrl({ state, codeChallenge, redirectUri }: AuthorizeParams): string {
-    return withQuery(this.config.facebook.dialogUrl, {
-      client_id: this.config.facebook.appId!,
-      redirect_uri: redirectUri,
-      response_type: 'code',
-      scope: 'email',
-      state,
-      code_challenge: codeChallenge,
-      code_challenge_method: 'S256',
-    });
-  }
-
-  async profileFromCode(code: string, redirectUri: string, codeVerifier: string): Promise<SocialProfile> {
-    assertCodeGrant({ code, redirect_uri: redirectUri, code_verifier: codeVerifier });
-    const { appId, appSecret, graphUrl } = this.config.facebook;
-    const exchanged = await this.http.json<{ access_token?: string }>(
-      withQuery(`${graphUrl}/oauth/access_token`, { client_id: appId!, client_secret: appSecret!, redirect_uri: redirectUri, code, code_verifier: codeVerifier }),
+    states: OauthStateStore,
+  ) {
+    const facebook = config.facebook;
+    this.redirect = new PassportRedirect(
+      () =>
+        new FacebookStrategy(
+          {
+            clientID: facebook.appId!,
+            clientSecret: facebook.appSecret!,
+            callbackURL: callbackUrl(config.publicUrl, 'facebook'),
+            authorizationURL: facebook.dialogUrl,
+            tokenURL: `${facebook.graphUrl}/oauth/access_token`,
+            scope: ['email'],
+            state: true,
+            pkce: true,
+            store: states.forPassport('facebook') as never,
+            // profile() below reads /me itself, after debug_token.
+            skipUserProfile: true,
+          },
+          (accessToken, _refreshToken, _profile, done) => {
+            this.profile({ access_token: accessToken }).then((profile) => done(null, profile), done);
+          },
+        ),
+      config.timeoutMs,
     );
-    if (!exchanged.access_token) throw new OAuthTokenInvalidError();
-    return this.profile({ access_token: exchanged.access_token });
   }
 
   async profile(credentials: SocialCredentials): Promise<SocialProfile> {

@@ -1,27 +1,56 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { Strategy as GoogleStrategy, type GoogleCallbackParameters, type Profile, type VerifyCallback } from 'passport-google-oauth20';
 import { socialConfig } from '../../../config/social.config.js';
 import { OAuthTokenInvalidError } from '../../../common/errors/app-error.js';
+import { OauthStateStore } from '../oauth-state.store.js';
 import { JwksVerifier } from './jwks-verifier.js';
+import { PassportRedirect } from './passport-redirect.js';
 import { ProviderHttp } from './provider-http.js';
+import { callbackUrl } from './registry.js';
 import { assertCodeGrant, assertOpaqueToken, looksLikeJwt } from './token-shape.js';
-import { withQuery, type AuthorizeParams, type SocialCredentials, type SocialProfile, type SocialProvider } from './social-provider.js';
+import type { SocialCredentials, SocialProfile, SocialProvider } from './social-provider.js';
 
-/** Google: ID tokens (GIS `credential`) by JWKS, opaque access tokens by tokeninfo + userinfo, or an authorization code. */
+/**
+ * Google: ID tokens (GIS `credential`) by JWKS, opaque access tokens by tokeninfo + userinfo, or
+ * an authorization code. The browser redirect flow is passport-google-oauth20's; the ID token
+ * it brings back is judged like any other (our audience, Google's issuer and keys, azp).
+ */
 @Injectable()
 export class GoogleProvider implements SocialProvider {
   readonly name = 'google' as const;
+  readonly redirect: PassportRedirect;
   private readonly idTokens: JwksVerifier;
 
   constructor(
     private readonly http: ProviderHttp,
     @Inject(socialConfig.KEY) private readonly config: ConfigType<typeof socialConfig>,
+    states: OauthStateStore,
   ) {
     this.idTokens = new JwksVerifier(config.google.jwksUrl, config.timeoutMs, config.jwksCooldownMs);
-  }
-
-  get configured(): boolean {
-    return Boolean(this.config.google.clientId);
+    const google = config.google;
+    this.redirect = new PassportRedirect(
+      () =>
+        new GoogleStrategy(
+          {
+            clientID: google.clientId!,
+            clientSecret: google.clientSecret ?? '',
+            callbackURL: callbackUrl(config.publicUrl, 'google'),
+            authorizationURL: google.authorizeUrl,
+            tokenURL: google.tokenUrl,
+            scope: ['openid', 'email', 'profile'],
+            state: true,
+            pkce: true,
+            store: states.forPassport('google') as never,
+            // The person is read from the ID token of the code exchange, not from userinfo.
+            skipUserProfile: true,
+          },
+          (_accessToken: string, _refreshToken: string, params: GoogleCallbackParameters, _profile: Profile, done: VerifyCallback) => {
+            this.fromIdToken(params.id_token ?? '').then((profile) => done(null, profile), done);
+          },
+        ),
+      config.timeoutMs,
+    );
   }
 
   async profile(credentials: SocialCredentials): Promise<SocialProfile> {
@@ -42,22 +71,6 @@ export class GoogleProvider implements SocialProvider {
     if (looksLikeJwt(token)) return this.fromIdToken(token);
     assertOpaqueToken(token);
     return this.fromAccessToken(token);
-  }
-
-  authorizeUrl({ state, codeChallenge, redirectUri }: AuthorizeParams): string {
-    return withQuery(this.config.google.authorizeUrl, {
-      client_id: this.config.google.clientId!,
-      redirect_uri: redirectUri,
-      response_type: 'code',
-      scope: 'openid email profile',
-      state,
-      code_challenge: codeChallenge,
-      code_challenge_method: 'S256',
-    });
-  }
-
-  profileFromCode(code: string, redirectUri: string, codeVerifier: string): Promise<SocialProfile> {
-    return this.profile({ code, redirect_uri: redirectUri, code_verifier: codeVerifier });
   }
 
   private async fromIdToken(token: string): Promise<SocialProfile> {

@@ -2,63 +2,63 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { socialConfig } from '../../../config/social.config.js';
 import { OAuthTokenInvalidError } from '../../../common/errors/app-error.js';
+import { OauthStateStore } from '../oauth-state.store.js';
 import { JwksVerifier } from './jwks-verifier.js';
+import { OpenIdRedirect } from './openid-redirect.js';
 import { ProviderHttp } from './provider-http.js';
-import { assertCodeGrant, assertProviderJwt } from './token-shape.js';
-import { withQuery, type AuthorizeParams, type SocialCredentials, type SocialProfile, type SocialProvider } from './social-provider.js';
+import { callbackUrl } from './registry.js';
+import { assertProviderJwt } from './token-shape.js';
+import type { SocialCredentials, SocialProfile, SocialProvider } from './social-provider.js';
 
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * Microsoft identity platform, validated with jose (passport-azure-ad is deprecated).
- * ID tokens: the tenant's JWKS, audience our app, issuer matching the token's own tid.
- * Graph access tokens (User.Read) cannot be verified by us, so their appid/azp must name our app
- * and Graph /me must accept them. Accounts are keyed by tid + oid; the email claim is
- * tenant-controlled, so it is never treated as verified (SECURITY.md 23).
+ * Microsoft identity platform, validated with jose (passport-azure-ad is archived, see
+ * docs/social-sign-in.md). ID tokens: the tenant's JWKS, audience our app, issuer matching the
+ * token's own tid. Graph access tokens (User.Read) cannot be verified by us, so their appid/azp
+ * must name our app and Graph /me must accept them. Accounts are keyed by tid + oid; the email
+ * claim is tenant-controlled, so it is never treated as verified (SECURITY.md 23).
+ *
+ * The browser redirect flow goes through openid-client and asks for the Graph token only
+ * (scope User.Read): with the `common`, `organizations` or `consumers` tenant an ID token's
+ * issuer names the user's own tenant, which openid-client cannot be told to accept without
+ * discovery against login.microsoftonline.com. The Graph token, fresh from our own code
+ * exchange, gets the same checks as one posted by an app.
  */
 @Injectable()
 export class MicrosoftProvider implements SocialProvider {
   readonly name = 'microsoft' as const;
+  readonly redirect: OpenIdRedirect;
   private readonly idTokens: JwksVerifier;
 
   constructor(
     private readonly http: ProviderHttp,
     @Inject(socialConfig.KEY) private readonly config: ConfigType<typeof socialConfig>,
+    states: OauthStateStore,
   ) {
-    const { loginUrl, tenant } = config.microsoft;
+    const { loginUrl, tenant, appId, appSecret } = config.microsoft;
     this.idTokens = new JwksVerifier(`${loginUrl}/${tenant}/discovery/v2.0/keys`, config.timeoutMs, config.jwksCooldownMs);
-  }
-
-  get configured(): boolean {
-    return Boolean(this.config.microsoft.appId);
+    this.redirect = new OpenIdRedirect(
+      'microsoft',
+      () => ({
+        issuer: `${loginUrl}/${tenant}/v2.0`,
+        authorizationEndpoint: `${loginUrl}/${tenant}/oauth2/v2.0/authorize`,
+        tokenEndpoint: `${loginUrl}/${tenant}/oauth2/v2.0/token`,
+        clientId: appId!,
+        clientSecret: appSecret,
+        scope: 'User.Read',
+        callbackUrl: callbackUrl(config.publicUrl, 'microsoft'),
+      }),
+      states,
+      http,
+      (token) => this.fromGraphToken(token),
+    );
   }
 
   async profile(credentials: SocialCredentials): Promise<SocialProfile> {
     if (credentials.id_token) return this.fromIdToken(credentials.id_token);
     if (credentials.access_token) return this.fromGraphToken(credentials.access_token);
     throw new OAuthTokenInvalidError();
-  }
-
-  authorizeUrl({ state, codeChallenge, redirectUri }: AuthorizeParams): string {
-    const { loginUrl, tenant, appId } = this.config.microsoft;
-    return withQuery(`${loginUrl}/${tenant}/oauth2/v2.0/authorize`, {
-      client_id: appId!,
-      response_type: 'code',
-      redirect_uri: redirectUri,
-      scope: 'openid profile email User.Read',
-      state,
-      code_challenge: codeChallenge,
-      code_challenge_method: 'S256',
-    });
-  }
-
-  async profileFromCode(code: string, redirectUri: string, codeVerifier: string): Promise<SocialProfile> {
-    assertCodeGrant({ code, redirect_uri: redirectUri, code_verifier: codeVerifier });
-    const { loginUrl, tenant, appId, appSecret } = this.config.microsoft;
-    const body = new URLSearchParams({ client_id: appId!, client_secret: appSecret ?? '', grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier });
-    const tokens = await this.http.json<{ id_token?: string }>(`${loginUrl}/${tenant}/oauth2/v2.0/token`, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
-    if (!tokens.id_token) throw new OAuthTokenInvalidError();
-    return this.fromIdToken(tokens.id_token);
   }
 
   private allowedTenant(tid: unknown): tid is string {

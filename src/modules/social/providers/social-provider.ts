@@ -1,4 +1,7 @@
-export type ProviderName = 'google' | 'facebook' | 'microsoft' | 'github';
+import type { CallbackContext } from '../oauth-state.store.js';
+import type { ProviderName } from './registry.js';
+
+export type { ProviderName } from './registry.js';
 
 /** What every provider adapter hands back: the provider's stable subject and what it says about the person. */
 export interface SocialProfile {
@@ -21,25 +24,21 @@ export interface SocialCredentials {
   code_verifier?: string;
 }
 
-export interface AuthorizeParams {
-  state: string;
-  codeChallenge: string;
-  redirectUri: string;
+/** The browser redirect flow of one provider: authorization code with PKCE S256, state in our database (OauthStateStore). */
+export interface RedirectSignIn {
+  /** The provider's authorization URL, for a new flow that lands on `next` (a frontend path) afterwards. */
+  authorizationUrl(next: unknown): Promise<string>;
+  /**
+   * Claims the callback's state (single use; the flow is recorded on `context.flow`) and trades
+   * its code, with the flow's PKCE verifier, for the person's profile. Null when the state is not
+   * one we issued to this provider, or is used or expired.
+   */
+  profileFromCallback(context: CallbackContext): Promise<SocialProfile | null>;
 }
 
 export interface SocialProvider {
   readonly name: ProviderName;
-  readonly configured: boolean;
   /** Verifies the credentials with the provider; throws OAuthTokenInvalidError when it refuses them. */
   profile(credentials: SocialCredentials): Promise<SocialProfile>;
-  /** The provider's authorization URL for the browser redirect flow (authorization code + PKCE S256). */
-  authorizeUrl(params: AuthorizeParams): string;
-  /** The profile behind an authorization code from the redirect flow. */
-  profileFromCode(code: string, redirectUri: string, codeVerifier: string): Promise<SocialProfile>;
-}
-
-export function withQuery(base: string, params: Record<string, string>): string {
-  const url = new URL(base);
-  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-  return url.toString();
+  readonly redirect: RedirectSignIn;
 }

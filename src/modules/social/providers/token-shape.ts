@@ -65,10 +65,15 @@ export function assertOpaqueToken(token: string): void {
   if (token.length > MAX_OPAQUE_LENGTH || !OPAQUE_TOKEN.test(token) || looksLikeJwt(token)) throw invalid();
 }
 
+/** An authorization code as a provider issues it: bounded, visible ASCII. */
+export function isWellFormedCode(code: string): boolean {
+  return code.length > 0 && code.length <= MAX_CODE_LENGTH && CODE.test(code);
+}
+
 /** An authorization code grant: the code, the redirect URI it was issued for and the PKCE verifier. */
 export function assertCodeGrant(credentials: Pick<SocialCredentials, 'code' | 'redirect_uri' | 'code_verifier'>): void {
   const { code, redirect_uri: redirectUri, code_verifier: verifier } = credentials;
-  if (!code || code.length > MAX_CODE_LENGTH || !CODE.test(code)) throw invalid();
+  if (!code || !isWellFormedCode(code)) throw invalid();
   if (verifier !== undefined && !CODE_VERIFIER.test(verifier)) throw invalid();
   if (redirectUri !== undefined && !isHttpUrl(redirectUri)) throw invalid();
 }

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { OauthFlow } from './oauth-flow.entity.js';
+
+/** What the callback needs of a flow whose state it has just claimed. */
+export interface ClaimedFlow {
+  id: string;
+  codeVerifier: string;
+  nextPath: string;
+}
+
+/** The browser redirect flows (oauth_flows). Only hashes of the state and the exchange code are ever stored. */
+@Injectable()
+export class OauthFlowsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async insert(flow: { provider: string; stateHash: string; codeVerifier: string; nextPath: string; expiresAt: Date }): Promise<void> {
+    await this.dataSource.manager.insert(OauthFlow, { id: randomUUID(), ...flow });
+  }
+
+  /** Marks the state used and returns its flow, in one statement: of two callbacks racing with one state, one wins. */
+  async claimState(provider: string, stateHash: string): Promise<ClaimedFlow | null> {
+    const claimed = await this.dataSource.manager
+      .createQueryBuilder()
+      .update(OauthFlow)
+      .set({ stateUsedAt: () => 'now()' })
+      .where('state_hash = :stateHash AND provider = :provider AND state_used_at IS NULL AND expires_at > now()', { stateHash, provider })
+      .returning('*')
+      .execute();
+    const row = (claimed.raw as { id: string; code_verifier: string; next_path: string }[])[0];
+    return row ? { id: row.id, codeVerifier: row.code_verifier, nextPath: row.next_path } : null;
+  }
+
+  async setExchangeCode(id: string, userId: string, codeHash: string, expiresAt: Date): Promise<void> {
+    await this.dataSource.manager.update(OauthFlow, { id }, { userId, exchangeCodeHash: codeHash, exchangeExpiresAt: expiresAt });
+  }
+
+  /** Spends an unexpired exchange code, once; the user it was issued for, or null. */
+  async spendExchangeCode(codeHash: string): Promise<string | null> {
+    const spent = await this.dataSource.manager
+      .createQueryBuilder()
+      .update(OauthFlow)
+      .set({ exchangedAt: () => 'now()' })
+      .where('exchange_code_hash = :codeHash AND exchanged_at IS NULL AND exchange_expires_at > now()', { codeHash })
+      .returning('*')
+      .execute();
+    return (spent.raw as { user_id: string }[])[0]?.user_id ?? null;
+  }
+}
