@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
@@ -8,6 +9,7 @@ import { AccountController, AuthController } from './auth.controller.js';
 import { AccountLifecycleController } from './account-lifecycle.controller.js';
 import { AddressClaimRepository } from './address-claim.repository.js';
 import { AddressClaimService } from './address-claim.service.js';
+import { AccountToken } from './account-token.entity.js';
 import { AccountTokensRepository } from './account-tokens.repository.js';
 import { AccountLinkMailComposers } from './account-link-mail.composers.js';
 import { AccountTokensService } from './account-tokens.service.js';
@@ -16,6 +18,9 @@ import { EmailVerificationService } from './email-verification.service.js';
 import { PasswordChangeService } from './password-change.service.js';
 import { PasswordResetService } from './password-reset.service.js';
 import { LoginThrottleService } from './login-throttle.service.js';
+import { MfaChallenge } from './mfa/mfa-challenge.entity.js';
+import { MfaTotp } from './mfa/mfa-totp.entity.js';
+import { RecoveryCode } from './mfa/recovery-code.entity.js';
 import { MfaLoginService } from './mfa/mfa-login.service.js';
 import { MfaController } from './mfa/mfa.controller.js';
 import { MfaRepository } from './mfa/mfa.repository.js';
@@ -26,7 +31,7 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 
 @Module({
-  imports: [PassportModule, UsersModule, TokensModule, MailModule, AuditModule],
+  imports: [TypeOrmModule.forFeature([AccountToken, MfaTotp, RecoveryCode, MfaChallenge]), PassportModule, UsersModule, TokensModule, MailModule, AuditModule],
   controllers: [AuthController, AccountController, AccountLifecycleController, MfaController],
   providers: [
     AuthService,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuthenticationFailedError, EmailNotVerifiedError, ThrottledError, UserInactiveError, ValidationFailedError, type FieldErrors } from '../../common/errors/app-error.js';
 import { MESSAGES } from '../../common/validation/messages.js';
 import { normalizeEmail } from '../users/email.js';
@@ -10,7 +11,6 @@ import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import type { TokenPair } from '../tokens/token-claims.js';
-import { MailService } from '../mail/mail.service.js';
 import { EmailVerificationService } from './email-verification.service.js';
 import { LoginThrottleService, type PasswordAttempt } from './login-throttle.service.js';
 import { MfaLoginService, type MfaRequired } from './mfa/mfa-login.service.js';
@@ -31,13 +31,12 @@ export type SignedUp = SignedIn | { tokens: null; user: User };
 @Injectable()
 export class AuthService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly users: UsersRepository,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
     private readonly throttle: LoginThrottleService,
     private readonly verification: EmailVerificationService,
-    private readonly mail: MailService,
     private readonly events: SecurityEventsService,
     private readonly mfaLogin: MfaLoginService,
     private readonly reauth: ReauthService,
@@ -56,8 +55,8 @@ export class AuthService {
     const passwordHash = await this.passwords.hash(dto.password);
     const now = new Date();
     const mandatory = this.verification.mandatory;
-    const result = await this.dataSource.transaction(async (em) => {
-      const user = await this.users.insert(em, {
+    return this.txHost.withTransaction(async () => {
+      const user = await this.users.insert({
         id: randomUUID(),
         email,
         passwordHash,
@@ -67,13 +66,11 @@ export class AuthService {
         dateJoined: now,
         lastLogin: mandatory ? null : now,
       });
-      if (this.verification.enabled) await this.verification.queue(em, user);
-      const tokens = mandatory ? null : await this.sessions.start(user, client, em);
-      await this.events.record('signup', user.id, client, tokens?.sessionId ?? null, em);
+      if (this.verification.enabled) await this.verification.queue(user);
+      const tokens = mandatory ? null : await this.sessions.start(user, client);
+      await this.events.record('signup', user.id, client, tokens?.sessionId ?? null);
       return { user, tokens };
     });
-    this.mail.flush();
-    return result;
   }
 
   /**
@@ -109,10 +106,10 @@ export class AuthService {
   async login(user: User, client: ClientContext): Promise<SignedIn | MfaRequired> {
     if (user.mfaEnabled) return this.mfaLogin.challenge(user);
     const now = new Date();
-    const tokens = await this.dataSource.transaction(async (em) => {
-      await this.users.recordLogin(user.id, now, em);
-      const started = await this.sessions.start(user, client, em);
-      await this.events.record('login_succeeded', user.id, client, started.sessionId, em);
+    const tokens = await this.txHost.withTransaction(async () => {
+      await this.users.recordLogin(user.id, now);
+      const started = await this.sessions.start(user, client);
+      await this.events.record('login_succeeded', user.id, client, started.sessionId);
       return started;
     });
     return { tokens, user: { ...user, lastLogin: now } };

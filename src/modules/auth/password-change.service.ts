@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DataSource } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { accountConfig } from '../../config/account.config.js';
 import { ValidationFailedError, type FieldErrors } from '../../common/errors/app-error.js';
 import { MESSAGES } from '../../common/validation/messages.js';
@@ -18,7 +19,7 @@ import { ReauthService } from './reauth.service.js';
 @Injectable()
 export class PasswordChangeService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly usersRepository: UsersRepository,
     private readonly passwords: PasswordService,
     private readonly reauth: ReauthService,
@@ -44,14 +45,13 @@ export class PasswordChangeService {
     if (Object.keys(errors).length) throw new ValidationFailedError(errors);
 
     const passwordHash = await this.passwords.hash(password);
-    await this.dataSource.transaction(async (em) => {
-      await this.usersRepository.setPasswordHash(user.id, passwordHash, em);
-      await this.tokens.spendAll(em, user.id, 'password_reset');
-      await this.mail.enqueue(em, user.email, 'password_changed');
-      await this.events.record('password_changed', user.id, client, principal.sessionId, em);
+    await this.txHost.withTransaction(async () => {
+      await this.usersRepository.setPasswordHash(user.id, passwordHash);
+      await this.tokens.spendAll(user.id, 'password_reset');
+      await this.mail.enqueue(user.email, 'password_changed');
+      await this.events.record('password_changed', user.id, client, principal.sessionId);
       // In the same commit as the new password: no failure after it can leave the others alive.
-      if (this.config.logoutOnPasswordChange) await this.sessions.endAllForUser(user.id, 'password_changed', { exceptSessionId: principal.sessionId, em });
+      if (this.config.logoutOnPasswordChange) await this.sessions.endAllForUser(user.id, 'password_changed', principal.sessionId);
     });
-    this.mail.flush();
   }
 }

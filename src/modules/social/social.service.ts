@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { NotFoundError, ProviderNotConfiguredError, UserInactiveError, ValidationFailedError } from '../../common/errors/app-error.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { AddressClaimService } from '../auth/address-claim.service.js';
@@ -34,7 +35,7 @@ export class SocialService {
   private readonly providers: Record<ProviderName, SocialProvider>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly accounts: SocialAccountsRepository,
     private readonly users: UsersRepository,
     private readonly auth: AuthService,
@@ -82,16 +83,15 @@ export class SocialService {
         throw ValidationFailedError.field('non_field_errors', `An account with this e-mail already exists. Sign in to it, then connect ${name} from your account.`);
       }
       if (!existing.isActive) throw new UserInactiveError();
-      const user = await this.dataSource.transaction(async (em) => {
-        await this.claims.claim(em, existing.id, 'provider_sign_in', client);
-        await this.accounts.link(em, existing.id, profile);
-        return this.users.findById(existing.id, em);
+      const user = await this.txHost.withTransaction(async () => {
+        await this.claims.claim(existing.id, 'provider_sign_in', client);
+        await this.accounts.link(existing.id, profile);
+        return this.users.findById(existing.id);
       });
-      this.claims.flushMail();
       return { user: user!, created: false };
     }
-    const user = await this.dataSource.transaction(async (em) => {
-      const created = await this.users.insert(em, {
+    const user = await this.txHost.withTransaction(async () => {
+      const created = await this.users.insert({
         id: randomUUID(),
         email,
         passwordHash: null,
@@ -100,7 +100,7 @@ export class SocialService {
         emailVerified: profile.emailVerified,
         dateJoined: new Date(),
       });
-      await this.accounts.link(em, created.id, profile);
+      await this.accounts.link(created.id, profile);
       return created;
     });
     return { user, created: true };
@@ -116,7 +116,7 @@ export class SocialService {
     const linked = await this.accounts.findByProviderUid(profile.provider, profile.subject);
     if (linked && linked.userId === userId) return linked;
     if (linked) throw ValidationFailedError.field('non_field_errors', 'This account is already connected to another user.');
-    return this.dataSource.transaction((em) => this.accounts.link(em, userId, profile));
+    return this.accounts.link(userId, profile);
   }
 
   list(userId: string): Promise<SocialAccount[]> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { TokenNotValidError, UserInactiveError, ValidationFailedError } from '../../../common/errors/app-error.js';
 import { MESSAGES } from '../../../common/validation/messages.js';
 import type { ClientContext } from '../../../common/http/client-context.js';
@@ -27,7 +28,7 @@ export interface MfaRequired {
 @Injectable()
 export class MfaLoginService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly mfa: MfaRepository,
     private readonly totp: TotpService,
     private readonly users: UsersRepository,
@@ -55,12 +56,12 @@ export class MfaLoginService {
       throw ValidationFailedError.field('code', MESSAGES.invalidCode);
     }
     const now = new Date();
-    const tokens = await this.dataSource.transaction(async (em) => {
-      if (!(await this.mfa.spendChallenge(em, claims.jti))) return null;
-      await this.users.recordLogin(user.id, now, em);
+    const tokens = await this.txHost.withTransaction(async () => {
+      if (!(await this.mfa.spendChallenge(claims.jti))) return null;
+      await this.users.recordLogin(user.id, now);
       // The ticket was earned with the credentials of its time: a reset or claim since then voids it.
-      const started = await this.sessions.start({ ...user, credentialsVersion: challenge.credentialsVersion }, client, em);
-      await this.events.record('login_succeeded', user.id, client, started.sessionId, em);
+      const started = await this.sessions.start({ ...user, credentialsVersion: challenge.credentialsVersion }, client);
+      await this.events.record('login_succeeded', user.id, client, started.sessionId);
       return started;
     });
     if (!tokens) throw new TokenNotValidError();
