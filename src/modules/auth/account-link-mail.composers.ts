@@ -6,7 +6,7 @@ import { MailRenderer } from '../mail/mail-renderer.js';
 import type { RenderedMail } from '../mail/mail-templates.js';
 import { emailKey, normalizeEmail } from '../users/email.js';
 import type { User } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import type { AccountTokenPurpose } from './account-token.entity.js';
 import { AccountTokensService } from './account-tokens.service.js';
 import { EmailVerificationService } from './email-verification.service.js';
@@ -34,7 +34,7 @@ export class AccountLinkMailComposers implements OnModuleInit {
   constructor(
     private readonly composers: MailComposers,
     private readonly renderer: MailRenderer,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly tokens: AccountTokensService,
     private readonly verification: EmailVerificationService,
     @Inject(accountConfig.KEY) private readonly config: ConfigType<typeof accountConfig>,

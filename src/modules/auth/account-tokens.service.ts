@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { sha256Hex as sha256 } from '../../common/crypto.js';
 import type { User } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import type { AccountToken, AccountTokenPurpose } from './account-token.entity.js';
 import { AccountTokensRepository } from './account-tokens.repository.js';
 
@@ -15,7 +15,7 @@ import { AccountTokensRepository } from './account-tokens.repository.js';
 export class AccountTokensService {
   constructor(
     private readonly tokens: AccountTokensRepository,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
   ) {}
 
   /** What a token is bound to: the address for verification, the password hash (and address) for reset. */

@@ -11,6 +11,7 @@ import { SecurityEventsService } from '../audit/security-events.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import type { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
 import { AddressClaimRepository } from './address-claim.repository.js';
 import { ReauthService } from './reauth.service.js';
 
@@ -37,6 +38,7 @@ export class AddressClaimService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly claims: AddressClaimRepository,
+    private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly reauth: ReauthService,
     private readonly mail: MailService,
@@ -55,23 +57,32 @@ export class AddressClaimService {
   }
 
   private async revoke(userId: string, proof: AddressProof, client: ClientContext | null): Promise<boolean> {
-    const user = await this.claims.lockUser(userId);
+    // Locked until commit, so two claims (or a claim and a login upgrade) queue up.
+    const user = await this.users.lockForChange(userId);
     if (!user || user.emailVerified) return false;
     const password = proof !== 'password_reset' && user.passwordHash !== null;
-    if (password) await this.claims.removePassword(user.id);
+    if (password) await this.users.removePassword(user.id);
     // With verification on, MFA needs a proven address to be turned on, so MFA on an unverified
     // account predates that rule and is treated as a squatter's. With ACCOUNT_EMAIL_VERIFICATION=none
     // no address is ever proven: MFA is the owner's, and a reset never bypasses it (SECURITY.md 20).
     // Kept, it grants nothing on its own once the password, sessions and links are gone.
-    const mfa = this.config.emailVerification !== 'none' && ((await this.claims.removeMfa(user.id)) || user.mfaEnabled);
+    const mfa = this.config.emailVerification !== 'none' && (await this.removeMfa(user));
     const links = await this.claims.unlinkSocialAccounts(user.id);
     await this.claims.spendPendingSignIns(user.id);
     const sessions = await this.sessions.endAllForUser(user.id, 'address_claimed');
-    await this.claims.markVerified(user.id);
+    // The address is proven and the credentials changed: sign-ins that read the account before cannot open a session.
+    await this.users.markEmailClaimed(user.id);
     if (!password && !mfa && links === 0 && sessions === 0) return false;
     await this.events.record('unverified_credentials_revoked', user.id, client, null);
     await this.mail.enqueue(user.email, 'unverified_credentials_revoked');
     return true;
+  }
+
+  /** The TOTP secret (confirmed or pending), the recovery codes and the flag; true when there was any. */
+  private async removeMfa(user: User): Promise<boolean> {
+    const existed = await this.claims.removeMfa(user.id);
+    await this.users.disableMfa(user.id);
+    return existed || user.mfaEnabled;
   }
 
   /**

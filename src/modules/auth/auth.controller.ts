@@ -1,9 +1,8 @@
-import { Body, Controller, Delete, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, getSchemaPath, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBasicAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, getSchemaPath, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthCookies } from '../../common/http/auth-cookies.js';
 import { RateLimitGuard, RateLimited } from '../../throttle/rate-limit.guard.js';
-import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { clientContext } from '../../common/http/client-context.js';
 import { AuthenticationFailedError, EmailNotVerifiedError, UserInactiveError, ValidationFailedError } from '../../common/errors/app-error.js';
@@ -12,7 +11,6 @@ import { MESSAGES } from '../../common/validation/messages.js';
 import type { User } from '../users/user.entity.js';
 import { toUserResponse } from '../users/user.mapper.js';
 import { AuthService, type SignedIn } from './auth.service.js';
-import { DeleteAccountDto } from './dto/delete-account.dto.js';
 import { LoginDto } from './dto/login.dto.js';
 import { SignupDto } from './dto/signup.dto.js';
 import { TokenPairResponse, VerificationSentResponse } from './dto/token-pair.response.js';
@@ -85,22 +83,5 @@ export class AuthController {
 
   private present(reply: FastifyReply, { tokens, user }: SignedIn): TokenPairResponse {
     return this.cookies.present(reply, tokens, { user: toUserResponse(user) });
-  }
-}
-
-@ApiTags('account')
-@ApiBearerAuth()
-@Controller('api/me')
-export class AccountController {
-  constructor(private readonly auth: AuthService) {}
-
-  @Delete()
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Delete the account', description: 'Requires `password` when the account has one; wrong passwords draw on the login failure budget (429 once it is spent). The user, its sessions and tokens are removed.' })
-  @ApiBody({ type: DeleteAccountDto, required: false })
-  @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrors(400, 401, 429)
-  async remove(@CurrentUser() principal: AuthPrincipal, @Body() dto: DeleteAccountDto, @Req() request: FastifyRequest): Promise<void> {
-    await this.auth.deleteAccount(principal.user, dto.password, clientContext(request), principal.sessionId);
   }
 }

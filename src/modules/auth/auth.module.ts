@@ -5,7 +5,7 @@ import { AuditModule } from '../audit/audit.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
-import { AccountController, AuthController } from './auth.controller.js';
+import { AuthController } from './auth.controller.js';
 import { AccountLifecycleController } from './account-lifecycle.controller.js';
 import { AddressClaimRepository } from './address-claim.repository.js';
 import { AddressClaimService } from './address-claim.service.js';
@@ -32,7 +32,7 @@ import { LocalStrategy } from './strategies/local.strategy.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AccountToken, MfaTotp, RecoveryCode, MfaChallenge]), PassportModule, UsersModule, TokensModule, MailModule, AuditModule],
-  controllers: [AuthController, AccountController, AccountLifecycleController, MfaController],
+  controllers: [AuthController, AccountLifecycleController, MfaController],
   providers: [
     AuthService,
     PasswordService,
@@ -52,6 +52,6 @@ import { LocalStrategy } from './strategies/local.strategy.js';
     AddressClaimRepository,
     AddressClaimService,
   ],
-  exports: [AuthService, PasswordService, AddressClaimService],
+  exports: [AuthService, PasswordService, ReauthService, AddressClaimService],
 })
 export class AuthModule {}

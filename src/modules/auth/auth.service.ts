@@ -6,7 +6,7 @@ import { AuthenticationFailedError, EmailNotVerifiedError, ThrottledError, UserI
 import { MESSAGES } from '../../common/validation/messages.js';
 import { normalizeEmail } from '../users/email.js';
 import type { User } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
@@ -16,7 +16,6 @@ import { LoginThrottleService, type PasswordAttempt } from './login-throttle.ser
 import { MfaLoginService, type MfaRequired } from './mfa/mfa-login.service.js';
 import { checkPassword, normalizePassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
-import { ReauthService } from './reauth.service.js';
 import type { SignupDto } from './dto/signup.dto.js';
 
 export interface SignedIn {
@@ -32,14 +31,13 @@ export type SignedUp = SignedIn | { tokens: null; user: User };
 export class AuthService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
     private readonly throttle: LoginThrottleService,
     private readonly verification: EmailVerificationService,
     private readonly events: SecurityEventsService,
     private readonly mfaLogin: MfaLoginService,
-    private readonly reauth: ReauthService,
   ) {}
 
   async signup(dto: SignupDto, client: ClientContext): Promise<SignedUp> {
@@ -56,7 +54,7 @@ export class AuthService {
     const now = new Date();
     const mandatory = this.verification.mandatory;
     return this.txHost.withTransaction(async () => {
-      const user = await this.users.insert({
+      const user = await this.users.register({
         id: randomUUID(),
         email,
         passwordHash,
@@ -97,7 +95,7 @@ export class AuthService {
     if (this.verification.mandatory && !user.emailVerified) throw new EmailNotVerifiedError();
     if (this.passwords.needsRehash(user.passwordHash!)) {
       // The same password under new parameters: not a change of credentials.
-      await this.users.replacePasswordHash(user.passwordHash!, await this.passwords.hash(password));
+      await this.users.rehashPassword(user.passwordHash!, await this.passwords.hash(password));
     }
     return user;
   }
@@ -113,17 +111,5 @@ export class AuthService {
       return started;
     });
     return { tokens, user: { ...user, lastLogin: now } };
-  }
-
-  /** DELETE /api/me/: re-authenticates with the password, ends every session, then removes the user. */
-  async deleteAccount(user: User, password: string | undefined, client: ClientContext, sessionId: string | null = null): Promise<void> {
-    if (user.passwordHash) {
-      if (password === undefined || password === '') throw ValidationFailedError.field('password', MESSAGES.required);
-      if (!(await this.reauth.passwordMatches(user, password, client, sessionId))) {
-        throw ValidationFailedError.field('password', MESSAGES.invalidPassword);
-      }
-    }
-    await this.sessions.endAllForUser(user.id, 'account_deleted');
-    await this.users.delete(user.id);
   }
 }

@@ -10,7 +10,7 @@ import { SecurityEventsService } from '../audit/security-events.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { emailKey, normalizeEmail } from '../users/email.js';
 import type { User } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import { AccountTokensService } from './account-tokens.service.js';
 import { AddressClaimService, type HolderProof } from './address-claim.service.js';
 
@@ -19,7 +19,7 @@ import { AddressClaimService, type HolderProof } from './address-claim.service.j
 export class EmailVerificationService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly tokens: AccountTokensService,
     private readonly mail: MailService,
     private readonly limits: ThrottlePolicies,

@@ -10,7 +10,7 @@ import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import { AccountTokensService } from './account-tokens.service.js';
 import { checkNewPassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
@@ -20,7 +20,7 @@ import { ReauthService } from './reauth.service.js';
 export class PasswordChangeService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly usersRepository: UsersRepository,
+    private readonly users: UsersService,
     private readonly passwords: PasswordService,
     private readonly reauth: ReauthService,
     private readonly tokens: AccountTokensService,
@@ -46,7 +46,7 @@ export class PasswordChangeService {
 
     const passwordHash = await this.passwords.hash(password);
     await this.txHost.withTransaction(async () => {
-      await this.usersRepository.setPasswordHash(user.id, passwordHash);
+      await this.users.setPassword(user.id, passwordHash);
       await this.tokens.spendAll(user.id, 'password_reset');
       await this.mail.enqueue(user.email, 'password_changed');
       await this.events.record('password_changed', user.id, client, principal.sessionId);

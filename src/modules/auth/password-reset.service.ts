@@ -8,7 +8,7 @@ import { SecurityEventsService } from '../audit/security-events.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import { normalizeEmail } from '../users/email.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import { AccountTokensService } from './account-tokens.service.js';
 import { AddressClaimService } from './address-claim.service.js';
 import { checkNewPassword } from './password-policy.js';
@@ -31,7 +31,7 @@ function decodeUid(uid: string): string | undefined {
 export class PasswordResetService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly tokens: AccountTokensService,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
@@ -61,7 +61,7 @@ export class PasswordResetService {
     const reset = await this.txHost.withTransaction(async () => {
       if (!(await this.tokens.spend(found.token))) return false;
       await this.tokens.spendAll(user.id, 'password_reset');
-      await this.users.setPasswordHash(user.id, passwordHash);
+      await this.users.setPassword(user.id, passwordHash);
       await this.mail.enqueue(user.email, 'password_reset_done');
       await this.events.record('password_reset', user.id, client, null);
       // The reset proved the mailbox: on an unverified account, MFA and linked providers set up

@@ -10,7 +10,7 @@ import { AppError, TokenNotValidError, ValidationFailedError } from '../../commo
 import type { ClientContext } from '../../common/http/client-context.js';
 import type { SignedIn } from '../auth/auth.service.js';
 import type { MfaRequired } from '../auth/mfa/mfa-login.service.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import { OauthFlow } from './oauth-flow.entity.js';
 import { SocialService } from './social.service.js';
 
@@ -30,7 +30,7 @@ export class OauthRedirectService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly social: SocialService,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     @Inject(socialConfig.KEY) private readonly config: ConfigType<typeof socialConfig>,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}

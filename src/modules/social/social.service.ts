@@ -9,7 +9,7 @@ import { AuthService, type SignedIn } from '../auth/auth.service.js';
 import type { MfaRequired } from '../auth/mfa/mfa-login.service.js';
 import { normalizeEmail } from '../users/email.js';
 import type { User } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import { FacebookProvider } from './providers/facebook.provider.js';
 import { GithubProvider } from './providers/github.provider.js';
 import { GoogleProvider } from './providers/google.provider.js';
@@ -37,7 +37,7 @@ export class SocialService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly accounts: SocialAccountsRepository,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly auth: AuthService,
     private readonly claims: AddressClaimService,
     google: GoogleProvider,
@@ -91,7 +91,7 @@ export class SocialService {
       return { user: user!, created: false };
     }
     const user = await this.txHost.withTransaction(async () => {
-      const created = await this.users.insert({
+      const created = await this.users.register({
         id: randomUUID(),
         email,
         passwordHash: null,

@@ -7,7 +7,7 @@ import { TokenNotValidError } from '../../common/errors/app-error.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
 import type { User } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import type { BlacklistedToken } from './blacklisted-token.entity.js';
 import type { Session } from './session.entity.js';
 import { SessionsRepository } from './sessions.repository.js';
@@ -25,7 +25,7 @@ export class RefreshTokenService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly sessions: SessionsRepository,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly issuer: TokenIssuerService,
     private readonly verifier: TokenVerifierService,
     private readonly events: SecurityEventsService,

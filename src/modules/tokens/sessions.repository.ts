@@ -58,12 +58,6 @@ export class SessionsRepository {
     return rows.length === 1;
   }
 
-  /** The account's state, share-locked until the transaction ends: a concurrent credentials change waits, or is seen. */
-  async lockAccount(userId: string): Promise<{ isActive: boolean; credentialsVersion: number } | null> {
-    const [row] = (await this.em.query(`SELECT is_active, credentials_version FROM users WHERE id = $1 FOR SHARE`, [userId])) as { is_active: boolean; credentials_version: number }[];
-    return row ? { isActive: row.is_active, credentialsVersion: row.credentials_version } : null;
-  }
-
   async insertSession(session: Omit<Session, 'revokedAt' | 'revokeReason'>): Promise<void> {
     await this.em.insert(Session, session);
   }

@@ -9,6 +9,7 @@ import { SecurityEventsService } from '../audit/security-events.service.js';
 import { SessionsRepository, type RevokeReason } from './sessions.repository.js';
 import type { Session } from './session.entity.js';
 import type { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
 import type { TokenPair } from './token-claims.js';
 import { TokenIssuerService } from './token-issuer.service.js';
 import { TokenVerifierService } from './token-verifier.service.js';
@@ -22,6 +23,7 @@ export class SessionsService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly sessions: SessionsRepository,
+    private readonly users: UsersService,
     private readonly issuer: TokenIssuerService,
     private readonly verifier: TokenVerifierService,
     private readonly events: SecurityEventsService,
@@ -39,7 +41,7 @@ export class SessionsService {
   }
 
   private async open(user: User, client: ClientContext): Promise<TokenPair & { sessionId: string }> {
-    const current = await this.sessions.lockAccount(user.id);
+    const current = await this.users.lockCredentials(user.id);
     if (!current || !current.isActive || current.credentialsVersion !== user.credentialsVersion) throw new AuthenticationFailedError();
     const userId = user.id;
     const now = Date.now();

@@ -8,6 +8,9 @@ import { User } from './user.entity.js';
 
 export type ProfileChanges = Partial<Pick<User, 'firstName' | 'lastName' | 'phone'>>;
 
+/** A column change; `credentialsVersion` may be an SQL expression (a bump). */
+export type UserChanges = { [K in keyof Omit<User, 'id' | 'email' | 'emailKey'>]?: User[K] | (() => string) };
+
 const UNIQUE_MESSAGES: Record<string, [string, string]> = {
   uq_users_email_key: ['email', MESSAGES.emailTaken],
   uq_users_phone: ['phone', MESSAGES.phoneTaken],
@@ -21,6 +24,7 @@ function rethrowUnique(error: unknown): never {
   throw error;
 }
 
+/** The users table's SQL; only UsersService uses it (UsersModule does not export it). */
 @Injectable()
 export class UsersRepository {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
@@ -76,7 +80,8 @@ export class UsersRepository {
     return (await this.findById(user.id))!;
   }
 
-  async updateProfile(id: string, changes: ProfileChanges): Promise<void> {
+  /** Any change of columns but the address and its key, which only insert() derives. */
+  async update(id: string, changes: UserChanges): Promise<void> {
     if (Object.keys(changes).length === 0) return;
     try {
       await this.em.update(User, { id }, changes);
@@ -85,26 +90,14 @@ export class UsersRepository {
     }
   }
 
-  async recordLogin(id: string, at: Date): Promise<void> {
-    await this.em.update(User, { id }, { lastLogin: at });
-  }
-
-  /** A new password: a change of credentials, so sign-ins that read the old ones cannot open a session. */
-  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
-    await this.em.update(User, { id }, { passwordHash, credentialsVersion: () => 'credentials_version + 1' });
-  }
-
   /** Replaces a password hash only while it is still the stored one (compare-and-set). */
   async replacePasswordHash(oldHash: string, newHash: string): Promise<void> {
     await this.em.update(User, { passwordHash: oldHash }, { passwordHash: newHash });
   }
 
-  async setMfaEnabled(id: string, enabled: boolean): Promise<void> {
-    await this.em.update(User, { id }, { mfaEnabled: enabled });
-  }
-
-  async markEmailVerified(id: string): Promise<void> {
-    await this.em.update(User, { id }, { emailVerified: true });
+  /** The row, locked until the transaction ends: `share` lets other readers lock it too, `update` lets nobody. */
+  lock(id: string, mode: 'share' | 'update'): Promise<User | null> {
+    return this.em.findOne(User, { where: { id }, lock: { mode: mode === 'share' ? 'pessimistic_read' : 'pessimistic_write' } });
   }
 
   /** Sessions and tokens go with the user (ON DELETE CASCADE). */

@@ -9,7 +9,7 @@ import { SessionsService } from '../../tokens/sessions.service.js';
 import { TokenIssuerService } from '../../tokens/token-issuer.service.js';
 import { TokenVerifierService } from '../../tokens/token-verifier.service.js';
 import type { User } from '../../users/user.entity.js';
-import { UsersRepository } from '../../users/users.repository.js';
+import { UsersService } from '../../users/users.service.js';
 import type { SignedIn } from '../auth.service.js';
 import { MfaRepository } from './mfa.repository.js';
 import { TotpService } from './totp.service.js';
@@ -31,7 +31,7 @@ export class MfaLoginService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly mfa: MfaRepository,
     private readonly totp: TotpService,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly issuer: TokenIssuerService,
     private readonly verifier: TokenVerifierService,
     private readonly sessions: SessionsService,

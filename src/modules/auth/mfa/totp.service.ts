@@ -13,7 +13,7 @@ import type { ClientContext } from '../../../common/http/client-context.js';
 import { ThrottlePolicies } from '../../../throttle/throttle-policies.js';
 import { SecurityEventsService } from '../../audit/security-events.service.js';
 import type { User } from '../../users/user.entity.js';
-import { UsersRepository } from '../../users/users.repository.js';
+import { UsersService } from '../../users/users.service.js';
 import { ReauthService } from '../reauth.service.js';
 import { MfaRepository } from './mfa.repository.js';
 import { open, seal } from './secret-box.js';
@@ -40,7 +40,7 @@ export class TotpService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly mfa: MfaRepository,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly reauth: ReauthService,
     private readonly policies: ThrottlePolicies,
     private readonly events: SecurityEventsService,
@@ -74,7 +74,7 @@ export class TotpService {
     await this.txHost.withTransaction(async () => {
       await this.mfa.confirm(user.id);
       await this.mfa.replaceRecoveryCodes(user.id, codes);
-      await this.users.setMfaEnabled(user.id, true);
+      await this.users.enableMfa(user.id);
       await this.events.record('mfa_enabled', user.id, client, null);
     });
     return codes;
@@ -90,7 +90,7 @@ export class TotpService {
     if (!ok) throw proof.code ? INVALID_CODE() : ValidationFailedError.field('password', MESSAGES.invalidPassword);
     await this.txHost.withTransaction(async () => {
       await this.mfa.deleteAll(user.id);
-      await this.users.setMfaEnabled(user.id, false);
+      await this.users.disableMfa(user.id);
       await this.events.record('mfa_disabled', user.id, client, null);
     });
   }
