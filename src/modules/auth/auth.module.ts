@@ -27,6 +27,8 @@ import { MfaRepository } from './mfa/mfa.repository.js';
 import { TotpService } from './mfa/totp.service.js';
 import { PasswordService } from './password.service.js';
 import { ReauthService } from './reauth.service.js';
+import { SignInReplies } from './sign-in.replies.js';
+import { SignInService } from './sign-in.service.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 
@@ -35,6 +37,8 @@ import { LocalStrategy } from './strategies/local.strategy.js';
   controllers: [AuthController, AccountLifecycleController, MfaController],
   providers: [
     AuthService,
+    SignInService,
+    SignInReplies,
     PasswordService,
     LoginThrottleService,
     ReauthService,
@@ -52,6 +56,6 @@ import { LocalStrategy } from './strategies/local.strategy.js';
     AddressClaimRepository,
     AddressClaimService,
   ],
-  exports: [AuthService, PasswordService, ReauthService, AddressClaimService],
+  exports: [AuthService, SignInService, SignInReplies, PasswordService, ReauthService, AddressClaimService],
 })
 export class AuthModule {}

@@ -9,35 +9,27 @@ import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
-import { SessionsService } from '../tokens/sessions.service.js';
-import type { TokenPair } from '../tokens/token-claims.js';
 import { EmailVerificationService } from './email-verification.service.js';
 import { LoginThrottleService, type PasswordAttempt } from './login-throttle.service.js';
-import { MfaLoginService, type MfaRequired } from './mfa/mfa-login.service.js';
 import { checkPassword, normalizePassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
 import type { SignupDto } from './dto/signup.dto.js';
-
-export interface SignedIn {
-  tokens: TokenPair;
-  user: User;
-}
+import { SignInService, type SignedIn } from './sign-in.service.js';
 
 /** Signup's outcome: signed in, or (mandatory verification) waiting for the e-mail to be confirmed. */
 export type SignedUp = SignedIn | { tokens: null; user: User };
 
-/** Sign-up, credential checks and sign-in: the email/password half of authentication. */
+/** Sign-up and the password check: the email/password half of authentication (SignInService completes the sign-in). */
 @Injectable()
 export class AuthService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly users: UsersService,
     private readonly passwords: PasswordService,
-    private readonly sessions: SessionsService,
     private readonly throttle: LoginThrottleService,
     private readonly verification: EmailVerificationService,
     private readonly events: SecurityEventsService,
-    private readonly mfaLogin: MfaLoginService,
+    private readonly signIn: SignInService,
   ) {}
 
   async signup(dto: SignupDto, client: ClientContext): Promise<SignedUp> {
@@ -62,12 +54,12 @@ export class AuthService {
         lastName: dto.last_name ?? '',
         phone: dto.phone ?? null,
         dateJoined: now,
-        lastLogin: mandatory ? null : now,
       });
       if (this.verification.enabled) await this.verification.queue(user);
-      const tokens = mandatory ? null : await this.sessions.start(user, client);
-      await this.events.record('signup', user.id, client, tokens?.sessionId ?? null);
-      return { user, tokens };
+      // Mandatory verification: no session until the address is confirmed, and signup is audited as such.
+      if (!mandatory) return this.signIn.complete(user, client, 'signup');
+      await this.events.record('signup', user.id, client, null);
+      return { user, tokens: null };
     });
   }
 
@@ -98,18 +90,5 @@ export class AuthService {
       await this.users.rehashPassword(user.passwordHash!, await this.passwords.hash(password));
     }
     return user;
-  }
-
-  /** With MFA on, the password only earns a ticket for the second step (POST /api/auth/login/mfa/). */
-  async login(user: User, client: ClientContext): Promise<SignedIn | MfaRequired> {
-    if (user.mfaEnabled) return this.mfaLogin.challenge(user);
-    const now = new Date();
-    const tokens = await this.txHost.withTransaction(async () => {
-      await this.users.recordLogin(user.id, now);
-      const started = await this.sessions.start(user, client);
-      await this.events.record('login_succeeded', user.id, client, started.sessionId);
-      return started;
-    });
-    return { tokens, user: { ...user, lastLogin: now } };
   }
 }

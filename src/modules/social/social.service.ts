@@ -5,8 +5,7 @@ import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adap
 import { NotFoundError, ProviderNotConfiguredError, UserInactiveError, ValidationFailedError } from '../../common/errors/app-error.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { AddressClaimService } from '../auth/address-claim.service.js';
-import { AuthService, type SignedIn } from '../auth/auth.service.js';
-import type { MfaRequired } from '../auth/mfa/mfa-login.service.js';
+import { SignInService, type MfaRequired, type SignedIn } from '../auth/sign-in.service.js';
 import { normalizeEmail } from '../users/email.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
@@ -38,7 +37,7 @@ export class SocialService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly accounts: SocialAccountsRepository,
     private readonly users: UsersService,
-    private readonly auth: AuthService,
+    private readonly signIns: SignInService,
     private readonly claims: AddressClaimService,
     google: GoogleProvider,
     facebook: FacebookProvider,
@@ -106,9 +105,9 @@ export class SocialService {
     return { user, created: true };
   }
 
-  async signInAs(user: User, client: ClientContext): Promise<SignedIn | MfaRequired> {
-    if (!user.isActive) throw new UserInactiveError();
-    return this.auth.login(user, client);
+  /** A disabled account is refused (403); with MFA on, the provider only earns a ticket for the second step. */
+  signInAs(user: User, client: ClientContext): Promise<SignedIn | MfaRequired> {
+    return this.signIns.complete(user, client, 'social');
   }
 
   async connect(userId: string, name: ProviderName, credentials: SocialCredentials): Promise<SocialAccount> {
