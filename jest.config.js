@@ -16,6 +16,7 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  setupFiles: ['<rootDir>/test/setup/preload-nest.ts'],
   testPathIgnorePatterns: ['/node_modules/', ...(withServers ? [] : ['<rootDir>/test/servers/']), ...(withBrowser ? [] : ['<rootDir>/test/browser/'])],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {

@@ -4,6 +4,7 @@ import { configFactories, type Config } from './config/load-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ThrottleModule } from './throttle/throttle.module.js';
+import { AccountModule } from './modules/account/account.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { DevUiModule } from './modules/dev-ui/dev-ui.module.js';
 import { SocialModule } from './modules/social/social.module.js';
@@ -20,6 +21,7 @@ import { UsersModule } from './modules/users/users.module.js';
     UsersModule,
     TokensModule,
     AuthModule,
+    AccountModule,
     AuditModule,
     SocialModule,
   ],

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { DataSource, type QueryRunner } from 'typeorm';
 import pg from 'pg';
 import { createDataSource } from '../src/database/data-source.js';
-import { MIGRATIONS } from '../src/database/entities.js';
+import { MIGRATIONS } from '../migrations/index.js';
 import { loadDatabaseConfig } from '../src/config/database.config.js';
 import { emailKey } from '../src/modules/users/email.js';
 import { AddUsersEmailKey1795968695884 } from '../migrations/1795968695884-AddUsersEmailKey.js';

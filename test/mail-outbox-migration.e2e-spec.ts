@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { loadDatabaseConfig } from '../src/config/database.config.js';
 import { createDataSource } from '../src/database/data-source.js';
-import { MIGRATIONS } from '../src/database/entities.js';
+import { MIGRATIONS } from '../migrations/index.js';
 import { emailKey } from '../src/modules/users/email.js';
 import { startApp, type TestApp } from './setup/test-app.js';
 import { linkIn, SmtpSink } from './setup/smtp-sink.js';

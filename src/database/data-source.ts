@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
 import { PGlite } from '@electric-sql/pglite';
 import { citext } from '@electric-sql/pglite/contrib/citext';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { DatabaseConfig } from '../config/database.config.js';
-import { ENTITIES, MIGRATIONS } from './entities.js';
+import { MIGRATIONS } from '../../migrations/index.js';
 
 /** A DataSource that owns the embedded PGlite instance behind its single connection. */
 class EmbeddedDataSource extends DataSource {
@@ -22,29 +23,29 @@ class EmbeddedDataSource extends DataSource {
   }
 }
 
-const common = {
-  type: 'postgres',
-  driver: pg,
-  entities: ENTITIES,
-  migrations: MIGRATIONS,
-  migrationsTableName: 'typeorm_migrations',
-  migrationsTransactionMode: 'each',
-  synchronize: false,
-  logging: false,
-} as const;
+/** TypeORM's options, plus the folder of the embedded database when there is no DATABASE_URL. */
+export type AppDataSourceOptions = PostgresDataSourceOptions & { embeddedDataDir?: string };
 
-export async function createDataSource(config: DatabaseConfig): Promise<DataSource> {
-  if (config.url === undefined) {
-    if (!config.dataDir.startsWith('memory://')) mkdirSync(config.dataDir, { recursive: true });
-    // shared_buffers: PGlite's default of 128 MB is a server's cache. For one process's own
-    // database 16 MB is plenty, and it keeps about 100 MB of WebAssembly memory out of the RSS
-    // and a third of the start-up time away (PGlite writes it to postgresql.conf in DATA_DIR).
-    const pglite = await PGlite.create(config.dataDir, { extensions: { citext }, postgresqlconf: 'shared_buffers=16MB\n' });
-    // PGlite is one connection: pool size 1, through PGlite's own node-postgres adapter.
-    const options: DataSourceOptions = { ...common, poolSize: 1, extra: createPgConfig(pglite), migrationsRun: false };
-    return new EmbeddedDataSource(options, pglite);
-  }
-  return new DataSource({
+/**
+ * The options for the configured database: PostgreSQL with DATABASE_URL, else the embedded
+ * PGlite. Entities are not named here: TypeOrmModule adds those the modules registered
+ * (autoLoadEntities); the migration CLI needs none.
+ */
+export function dataSourceOptions(config: DatabaseConfig): AppDataSourceOptions {
+  const common = {
+    type: 'postgres',
+    driver: pg,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    migrationsTransactionMode: 'each',
+    // Applied by DataSource.initialize() when set.
+    migrationsRun: config.migrationsRun,
+    synchronize: false,
+    logging: false,
+  } as const;
+  // PGlite is one connection: pool size 1, through PGlite's own node-postgres adapter.
+  if (config.url === undefined) return { ...common, poolSize: 1, embeddedDataDir: config.dataDir };
+  return {
     ...common,
     url: config.url,
     poolSize: config.poolSize,
@@ -53,13 +54,22 @@ export async function createDataSource(config: DatabaseConfig): Promise<DataSour
       statement_timeout: config.statementTimeoutMs,
       application_name: 'nest-auth-service',
     },
-  });
+  };
 }
 
-/** Connects and, when configured, applies pending migrations. */
-export async function openDataSource(config: DatabaseConfig): Promise<DataSource> {
-  const dataSource = await createDataSource(config);
-  await dataSource.initialize();
-  if (config.migrationsRun) await dataSource.runMigrations();
-  return dataSource;
+/** Builds the DataSource of dataSourceOptions(): for the embedded database, starts PGlite first. */
+export async function dataSourceFactory(options: AppDataSourceOptions): Promise<DataSource> {
+  const { embeddedDataDir, ...typeorm } = options;
+  if (embeddedDataDir === undefined) return new DataSource(typeorm);
+  if (!embeddedDataDir.startsWith('memory://')) mkdirSync(embeddedDataDir, { recursive: true });
+  // shared_buffers: PGlite's default of 128 MB is a server's cache. For one process's own
+  // database 16 MB is plenty, and it keeps about 100 MB of WebAssembly memory out of the RSS
+  // and a third of the start-up time away (PGlite writes it to postgresql.conf in DATA_DIR).
+  const pglite = await PGlite.create(embeddedDataDir, { extensions: { citext }, postgresqlconf: 'shared_buffers=16MB\n' });
+  return new EmbeddedDataSource({ ...typeorm, extra: createPgConfig(pglite) }, pglite);
+}
+
+/** The configured database with its migrations and no entities, not yet initialised, migrating nothing on its own: the migration CLI and tests. */
+export function createDataSource(config: DatabaseConfig): Promise<DataSource> {
+  return dataSourceFactory({ ...dataSourceOptions(config), migrationsRun: false });
 }

@@ -1,25 +1,34 @@
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClsModule } from 'nestjs-cls';
+import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { DataSource } from 'typeorm';
 import { databaseConfig } from '../config/database.config.js';
-import { openDataSource } from './data-source.js';
+import { dataSourceFactory, dataSourceOptions, type AppDataSourceOptions } from './data-source.js';
 
-/** Provides the TypeORM DataSource: embedded PGlite by default, PostgreSQL with DATABASE_URL. */
-@Global()
+/**
+ * The TypeORM DataSource (embedded PGlite by default, PostgreSQL with DATABASE_URL) with the
+ * entities each module registers, and the transaction context: inside
+ * TransactionHost.withTransaction every repository's `txHost.tx` is that transaction's
+ * EntityManager, found through the async context (nestjs-cls), so no EntityManager is passed
+ * by hand and nothing falls back to the global manager mid-transaction (which would wait
+ * forever for the embedded database's one connection). Outside a transaction `tx` is the
+ * global manager.
+ */
 @Module({
-  providers: [
-    {
-      provide: DataSource,
+  imports: [
+    TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],
-      useFactory: (config: ConfigType<typeof databaseConfig>) => openDataSource(config),
-    },
+      // No retries: a database that is not there stops the start at once, naming DATABASE_URL (start-errors.ts).
+      useFactory: (config: ConfigType<typeof databaseConfig>) => ({ ...dataSourceOptions(config), autoLoadEntities: true, toRetry: () => false }),
+      dataSourceFactory: (options) => dataSourceFactory(options as AppDataSourceOptions),
+    }),
+    ClsModule.forRoot({
+      global: true,
+      plugins: [new ClsPluginTransactional({ adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: DataSource }) })],
+    }),
   ],
-  exports: [DataSource],
 })
-export class DatabaseModule implements OnApplicationShutdown {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.dataSource.destroy();
-  }
-}
+export class DatabaseModule {}

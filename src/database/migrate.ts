@@ -3,7 +3,11 @@ import { loadDatabaseConfig } from '../config/database.config.js';
 import { ConfigError } from '../config/env.js';
 import { createDataSource } from './data-source.js';
 
-/** `npm run migration:run` / `migration:revert`: applies or reverts migrations on the configured database. */
+/**
+ * `npm run migration:run` / `migration:revert`: applies or reverts migrations on the configured
+ * database. Plain TypeORM, outside Nest: no transaction context is involved, each migration runs
+ * in its own transaction (migrationsTransactionMode 'each').
+ */
 async function main(command: string | undefined): Promise<void> {
   // Same as the server: a .env in the working directory counts, so DATABASE_URL there is honoured.
   if (existsSync('.env')) process.loadEnvFile('.env');

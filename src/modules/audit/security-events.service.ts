@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEvent, type SecurityEventType } from './security-event.entity.js';
 
@@ -9,11 +10,12 @@ import { SecurityEvent, type SecurityEventType } from './security-event.entity.j
 export class SecurityEventsService {
   private readonly logger = new Logger('Security');
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  async record(event: SecurityEventType, userId: string | null, client: ClientContext | null, sessionId: string | null = null, em: EntityManager = this.dataSource.manager): Promise<void> {
+  /** In the caller's transaction when there is one, so the event exists exactly when what it records was committed. */
+  async record(event: SecurityEventType, userId: string | null, client: ClientContext | null, sessionId: string | null = null): Promise<void> {
     this.logger.log({ event, userId, sessionId, ip: client?.ip ?? null }, `security event: ${event}`);
-    await em.insert(SecurityEvent, {
+    await this.txHost.tx.insert(SecurityEvent, {
       id: randomUUID(),
       userId,
       event,
@@ -24,6 +26,6 @@ export class SecurityEventsService {
   }
 
   recent(userId: string, limit = 50): Promise<SecurityEvent[]> {
-    return this.dataSource.manager.find(SecurityEvent, { where: { userId }, order: { createdAt: 'DESC' }, take: limit });
+    return this.txHost.tx.find(SecurityEvent, { where: { userId }, order: { createdAt: 'DESC' }, take: limit });
   }
 }

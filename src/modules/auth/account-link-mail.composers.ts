@@ -1,13 +1,12 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DataSource } from 'typeorm';
 import { accountConfig } from '../../config/account.config.js';
 import { MailComposers, type MailComposer, type MailRecipient } from '../mail/mail-composer.js';
 import { MailRenderer } from '../mail/mail-renderer.js';
 import type { RenderedMail } from '../mail/mail-templates.js';
 import { emailKey, normalizeEmail } from '../users/email.js';
 import type { User } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import type { AccountTokenPurpose } from './account-token.entity.js';
 import { AccountTokensService } from './account-tokens.service.js';
 import { EmailVerificationService } from './email-verification.service.js';
@@ -35,8 +34,7 @@ export class AccountLinkMailComposers implements OnModuleInit {
   constructor(
     private readonly composers: MailComposers,
     private readonly renderer: MailRenderer,
-    private readonly dataSource: DataSource,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly tokens: AccountTokensService,
     private readonly verification: EmailVerificationService,
     @Inject(accountConfig.KEY) private readonly config: ConfigType<typeof accountConfig>,
@@ -77,7 +75,7 @@ export class AccountLinkMailComposers implements OnModuleInit {
         const user = await this.users.findById(params.userId);
         // Changed meanwhile (deactivated, verified, a new address): a link for the old state would be no use, or go astray.
         if (!user || !user.isActive || !mail.wants(user) || emailKey(user.email) !== emailKey(to)) return null;
-        const token = await this.tokens.issue(this.dataSource.manager, user, mail.kind, mail.lifetimeSeconds);
+        const token = await this.tokens.issue(user, mail.kind, mail.lifetimeSeconds);
         return this.renderer.render(mail.kind, { link: mail.link(user, token), expiresInMinutes: Math.round(mail.lifetimeSeconds / 60) });
       },
     };

@@ -1,27 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AccountToken, type AccountTokenPurpose } from './account-token.entity.js';
 
 @Injectable()
 export class AccountTokensRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  async insert(em: EntityManager, token: Omit<AccountToken, 'id' | 'createdAt' | 'usedAt'>): Promise<void> {
-    await em.insert(AccountToken, { id: randomUUID(), ...token });
+  private get em() {
+    return this.txHost.tx;
+  }
+
+  async insert(token: Omit<AccountToken, 'id' | 'createdAt' | 'usedAt'>): Promise<void> {
+    await this.em.insert(AccountToken, { id: randomUUID(), ...token });
   }
 
   /** A live (unused, unexpired) token of this purpose, without spending it. */
   findLive(tokenHash: string, purpose: AccountTokenPurpose): Promise<AccountToken | null> {
-    return this.dataSource.manager
+    return this.em
       .createQueryBuilder(AccountToken, 't')
       .where('t.token_hash = :tokenHash AND t.purpose = :purpose AND t.used_at IS NULL AND t.expires_at > now()', { tokenHash, purpose })
       .getOne();
   }
 
   /** Spends the token; false when another request spent it first. */
-  async spend(em: EntityManager, id: string): Promise<boolean> {
-    const result = await em
+  async spend(id: string): Promise<boolean> {
+    const result = await this.em
       .createQueryBuilder()
       .update(AccountToken)
       .set({ usedAt: () => 'now()' })
@@ -31,8 +36,8 @@ export class AccountTokensRepository {
     return result.raw.length === 1;
   }
 
-  async spendAll(em: EntityManager, userId: string, purpose: AccountTokenPurpose): Promise<void> {
-    await em
+  async spendAll(userId: string, purpose: AccountTokenPurpose): Promise<void> {
+    await this.em
       .createQueryBuilder()
       .update(AccountToken)
       .set({ usedAt: () => 'now()' })

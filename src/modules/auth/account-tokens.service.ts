@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { sha256Hex as sha256 } from '../../common/crypto.js';
 import type { User } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import type { AccountToken, AccountTokenPurpose } from './account-token.entity.js';
 import { AccountTokensRepository } from './account-tokens.repository.js';
 
@@ -16,7 +15,7 @@ import { AccountTokensRepository } from './account-tokens.repository.js';
 export class AccountTokensService {
   constructor(
     private readonly tokens: AccountTokensRepository,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
   ) {}
 
   /** What a token is bound to: the address for verification, the password hash (and address) for reset. */
@@ -24,9 +23,9 @@ export class AccountTokensService {
     return sha256(purpose === 'verify_email' ? `email:${user.email.toLowerCase()}` : `password:${user.passwordHash ?? ''}:${user.email.toLowerCase()}`);
   }
 
-  async issue(em: EntityManager, user: User, purpose: AccountTokenPurpose, lifetimeSeconds: number): Promise<string> {
+  async issue(user: User, purpose: AccountTokenPurpose, lifetimeSeconds: number): Promise<string> {
     const raw = randomBytes(32).toString('base64url');
-    await this.tokens.insert(em, {
+    await this.tokens.insert({
       userId: user.id,
       purpose,
       tokenHash: sha256(raw),
@@ -46,11 +45,11 @@ export class AccountTokensService {
     return { token, user };
   }
 
-  spend(em: EntityManager, token: AccountToken): Promise<boolean> {
-    return this.tokens.spend(em, token.id);
+  spend(token: AccountToken): Promise<boolean> {
+    return this.tokens.spend(token.id);
   }
 
-  spendAll(em: EntityManager, userId: string, purpose: AccountTokenPurpose): Promise<void> {
-    return this.tokens.spendAll(em, userId, purpose);
+  spendAll(userId: string, purpose: AccountTokenPurpose): Promise<void> {
+    return this.tokens.spendAll(userId, purpose);
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import type { ConfigType } from '@nestjs/config';
-import type { EntityManager } from 'typeorm';
 import { accountConfig } from '../../config/account.config.js';
 import { ValidationFailedError } from '../../common/errors/app-error.js';
 import { MESSAGES } from '../../common/validation/messages.js';
@@ -10,6 +11,7 @@ import { SecurityEventsService } from '../audit/security-events.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import type { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
 import { AddressClaimRepository } from './address-claim.repository.js';
 import { ReauthService } from './reauth.service.js';
 
@@ -34,7 +36,9 @@ export interface HolderProof {
 @Injectable()
 export class AddressClaimService {
   constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly claims: AddressClaimRepository,
+    private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly reauth: ReauthService,
     private readonly mail: MailService,
@@ -43,33 +47,42 @@ export class AddressClaimService {
   ) {}
 
   /**
-   * Runs inside the caller's transaction; the caller wakes the mail worker after commit
-   * (flushMail). A password reset keeps the password its owner has just chosen. Returns true
+   * Joins the caller's transaction (or runs in one of its own): the account row stays locked
+   * until it commits, with the change that proved the address. A password reset keeps the password its owner has just chosen. Returns true
    * when anything was revoked (and the owner was told), false for an address already verified
    * or an account with nothing to revoke.
    */
-  async claim(em: EntityManager, userId: string, proof: AddressProof, client: ClientContext | null): Promise<boolean> {
-    const user = await this.claims.lockUser(em, userId);
+  claim(userId: string, proof: AddressProof, client: ClientContext | null): Promise<boolean> {
+    return this.txHost.withTransaction(() => this.revoke(userId, proof, client));
+  }
+
+  private async revoke(userId: string, proof: AddressProof, client: ClientContext | null): Promise<boolean> {
+    // Locked until commit, so two claims (or a claim and a login upgrade) queue up.
+    const user = await this.users.lockForChange(userId);
     if (!user || user.emailVerified) return false;
     const password = proof !== 'password_reset' && user.passwordHash !== null;
-    if (password) await this.claims.removePassword(em, user.id);
+    if (password) await this.users.removePassword(user.id);
     // With verification on, MFA needs a proven address to be turned on, so MFA on an unverified
     // account predates that rule and is treated as a squatter's. With ACCOUNT_EMAIL_VERIFICATION=none
     // no address is ever proven: MFA is the owner's, and a reset never bypasses it (SECURITY.md 20).
     // Kept, it grants nothing on its own once the password, sessions and links are gone.
-    const mfa = this.config.emailVerification !== 'none' && ((await this.claims.removeMfa(em, user.id)) || user.mfaEnabled);
-    const links = await this.claims.unlinkSocialAccounts(em, user.id);
-    await this.claims.spendPendingSignIns(em, user.id);
-    const sessions = await this.sessions.endAllForUser(user.id, 'address_claimed', { em });
-    await this.claims.markVerified(em, user.id);
+    const mfa = this.config.emailVerification !== 'none' && (await this.removeMfa(user));
+    const links = await this.claims.unlinkSocialAccounts(user.id);
+    await this.claims.spendPendingSignIns(user.id);
+    const sessions = await this.sessions.endAllForUser(user.id, 'address_claimed');
+    // The address is proven and the credentials changed: sign-ins that read the account before cannot open a session.
+    await this.users.markEmailClaimed(user.id);
     if (!password && !mfa && links === 0 && sessions === 0) return false;
-    await this.events.record('unverified_credentials_revoked', user.id, client, null, em);
-    await this.mail.enqueue(em, user.email, 'unverified_credentials_revoked');
+    await this.events.record('unverified_credentials_revoked', user.id, client, null);
+    await this.mail.enqueue(user.email, 'unverified_credentials_revoked');
     return true;
   }
 
-  flushMail(): void {
-    this.mail.flush();
+  /** The TOTP secret (confirmed or pending), the recovery codes and the flag; true when there was any. */
+  private async removeMfa(user: User): Promise<boolean> {
+    const existed = await this.claims.removeMfa(user.id);
+    await this.users.disableMfa(user.id);
+    return existed || user.mfaEnabled;
   }
 
   /**

@@ -1,9 +1,7 @@
-import { Body, Controller, Delete, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, getSchemaPath, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBasicAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, getSchemaPath, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AuthCookies } from '../../common/http/auth-cookies.js';
 import { RateLimitGuard, RateLimited } from '../../throttle/rate-limit.guard.js';
-import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { clientContext } from '../../common/http/client-context.js';
 import { AuthenticationFailedError, EmailNotVerifiedError, UserInactiveError, ValidationFailedError } from '../../common/errors/app-error.js';
@@ -11,14 +9,15 @@ import { ApiErrors, type ErrorDoc } from '../../common/swagger/api-errors.decora
 import { MESSAGES } from '../../common/validation/messages.js';
 import type { User } from '../users/user.entity.js';
 import { toUserResponse } from '../users/user.mapper.js';
-import { AuthService, type SignedIn } from './auth.service.js';
-import { DeleteAccountDto } from './dto/delete-account.dto.js';
+import { AuthService } from './auth.service.js';
 import { LoginDto } from './dto/login.dto.js';
 import { SignupDto } from './dto/signup.dto.js';
 import { TokenPairResponse, VerificationSentResponse } from './dto/token-pair.response.js';
 import { LocalAuthGuard } from './local-auth.guard.js';
 import { MfaRequiredResponse } from './mfa/dto/mfa.dto.js';
 import { PASSWORD_MIN_LENGTH } from './password-policy.js';
+import { SignInReplies } from './sign-in.replies.js';
+import { SignInService } from './sign-in.service.js';
 
 
 const SIGNUP_400: ErrorDoc = {
@@ -42,7 +41,8 @@ const LOGIN_403: ErrorDoc = {
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
-    private readonly cookies: AuthCookies,
+    private readonly signIn: SignInService,
+    private readonly replies: SignInReplies,
   ) {}
 
   @Public()
@@ -59,7 +59,7 @@ export class AuthController {
   async signup(@Body() dto: SignupDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenPairResponse | VerificationSentResponse> {
     const result = await this.auth.signup(dto, clientContext(request));
     if (result.tokens === null) return { detail: 'Verification e-mail sent.', user: toUserResponse(result.user) };
-    return this.present(reply, result);
+    return this.replies.send(reply, result);
   }
 
   @Public()
@@ -79,28 +79,6 @@ export class AuthController {
   })
   @ApiErrors(400, LOGIN_401, LOGIN_403, 413, 415, 429)
   async login(@Req() request: FastifyRequest & { user: User }, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenPairResponse | MfaRequiredResponse> {
-    const result = await this.auth.login(request.user, clientContext(request));
-    return 'mfa_required' in result ? result : this.present(reply, result);
-  }
-
-  private present(reply: FastifyReply, { tokens, user }: SignedIn): TokenPairResponse {
-    return this.cookies.present(reply, tokens, { user: toUserResponse(user) });
-  }
-}
-
-@ApiTags('account')
-@ApiBearerAuth()
-@Controller('api/me')
-export class AccountController {
-  constructor(private readonly auth: AuthService) {}
-
-  @Delete()
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Delete the account', description: 'Requires `password` when the account has one; wrong passwords draw on the login failure budget (429 once it is spent). The user, its sessions and tokens are removed.' })
-  @ApiBody({ type: DeleteAccountDto, required: false })
-  @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrors(400, 401, 429)
-  async remove(@CurrentUser() principal: AuthPrincipal, @Body() dto: DeleteAccountDto, @Req() request: FastifyRequest): Promise<void> {
-    await this.auth.deleteAccount(principal.user, dto.password, clientContext(request), principal.sessionId);
+    return this.replies.send(reply, await this.signIn.complete(request.user, clientContext(request), 'password'));
   }
 }

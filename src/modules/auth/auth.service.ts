@@ -1,46 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuthenticationFailedError, EmailNotVerifiedError, ThrottledError, UserInactiveError, ValidationFailedError, type FieldErrors } from '../../common/errors/app-error.js';
 import { MESSAGES } from '../../common/validation/messages.js';
 import { normalizeEmail } from '../users/email.js';
 import type { User } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
-import { SessionsService } from '../tokens/sessions.service.js';
-import type { TokenPair } from '../tokens/token-claims.js';
-import { MailService } from '../mail/mail.service.js';
 import { EmailVerificationService } from './email-verification.service.js';
 import { LoginThrottleService, type PasswordAttempt } from './login-throttle.service.js';
-import { MfaLoginService, type MfaRequired } from './mfa/mfa-login.service.js';
 import { checkPassword, normalizePassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
-import { ReauthService } from './reauth.service.js';
 import type { SignupDto } from './dto/signup.dto.js';
-
-export interface SignedIn {
-  tokens: TokenPair;
-  user: User;
-}
+import { SignInService, type SignedIn } from './sign-in.service.js';
 
 /** Signup's outcome: signed in, or (mandatory verification) waiting for the e-mail to be confirmed. */
 export type SignedUp = SignedIn | { tokens: null; user: User };
 
-/** Sign-up, credential checks and sign-in: the email/password half of authentication. */
+/** Sign-up and the password check: the email/password half of authentication (SignInService completes the sign-in). */
 @Injectable()
 export class AuthService {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly users: UsersRepository,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly users: UsersService,
     private readonly passwords: PasswordService,
-    private readonly sessions: SessionsService,
     private readonly throttle: LoginThrottleService,
     private readonly verification: EmailVerificationService,
-    private readonly mail: MailService,
     private readonly events: SecurityEventsService,
-    private readonly mfaLogin: MfaLoginService,
-    private readonly reauth: ReauthService,
+    private readonly signIn: SignInService,
   ) {}
 
   async signup(dto: SignupDto, client: ClientContext): Promise<SignedUp> {
@@ -56,8 +45,8 @@ export class AuthService {
     const passwordHash = await this.passwords.hash(dto.password);
     const now = new Date();
     const mandatory = this.verification.mandatory;
-    const result = await this.dataSource.transaction(async (em) => {
-      const user = await this.users.insert(em, {
+    return this.txHost.withTransaction(async () => {
+      const user = await this.users.register({
         id: randomUUID(),
         email,
         passwordHash,
@@ -65,15 +54,13 @@ export class AuthService {
         lastName: dto.last_name ?? '',
         phone: dto.phone ?? null,
         dateJoined: now,
-        lastLogin: mandatory ? null : now,
       });
-      if (this.verification.enabled) await this.verification.queue(em, user);
-      const tokens = mandatory ? null : await this.sessions.start(user, client, em);
-      await this.events.record('signup', user.id, client, tokens?.sessionId ?? null, em);
-      return { user, tokens };
+      if (this.verification.enabled) await this.verification.queue(user);
+      // Mandatory verification: no session until the address is confirmed, and signup is audited as such.
+      if (!mandatory) return this.signIn.complete(user, client, 'signup');
+      await this.events.record('signup', user.id, client, null);
+      return { user, tokens: null };
     });
-    this.mail.flush();
-    return result;
   }
 
   /**
@@ -100,33 +87,8 @@ export class AuthService {
     if (this.verification.mandatory && !user.emailVerified) throw new EmailNotVerifiedError();
     if (this.passwords.needsRehash(user.passwordHash!)) {
       // The same password under new parameters: not a change of credentials.
-      await this.users.replacePasswordHash(user.passwordHash!, await this.passwords.hash(password));
+      await this.users.rehashPassword(user.passwordHash!, await this.passwords.hash(password));
     }
     return user;
-  }
-
-  /** With MFA on, the password only earns a ticket for the second step (POST /api/auth/login/mfa/). */
-  async login(user: User, client: ClientContext): Promise<SignedIn | MfaRequired> {
-    if (user.mfaEnabled) return this.mfaLogin.challenge(user);
-    const now = new Date();
-    const tokens = await this.dataSource.transaction(async (em) => {
-      await this.users.recordLogin(user.id, now, em);
-      const started = await this.sessions.start(user, client, em);
-      await this.events.record('login_succeeded', user.id, client, started.sessionId, em);
-      return started;
-    });
-    return { tokens, user: { ...user, lastLogin: now } };
-  }
-
-  /** DELETE /api/me/: re-authenticates with the password, ends every session, then removes the user. */
-  async deleteAccount(user: User, password: string | undefined, client: ClientContext, sessionId: string | null = null): Promise<void> {
-    if (user.passwordHash) {
-      if (password === undefined || password === '') throw ValidationFailedError.field('password', MESSAGES.required);
-      if (!(await this.reauth.passwordMatches(user, password, client, sessionId))) {
-        throw ValidationFailedError.field('password', MESSAGES.invalidPassword);
-      }
-    }
-    await this.sessions.endAllForUser(user.id, 'account_deleted');
-    await this.users.delete(user.id);
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DataSource, type EntityManager } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { accountConfig } from '../../config/account.config.js';
 import { NotFoundError } from '../../common/errors/app-error.js';
 import { ThrottlePolicies } from '../../throttle/throttle-policies.js';
@@ -9,7 +10,7 @@ import { SecurityEventsService } from '../audit/security-events.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { emailKey, normalizeEmail } from '../users/email.js';
 import type { User } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import { AccountTokensService } from './account-tokens.service.js';
 import { AddressClaimService, type HolderProof } from './address-claim.service.js';
 
@@ -17,8 +18,8 @@ import { AddressClaimService, type HolderProof } from './address-claim.service.j
 @Injectable()
 export class EmailVerificationService {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly users: UsersRepository,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly users: UsersService,
     private readonly tokens: AccountTokensService,
     private readonly mail: MailService,
     private readonly limits: ThrottlePolicies,
@@ -36,11 +37,11 @@ export class EmailVerificationService {
   }
 
   /**
-   * Queues a verification mail in the caller's transaction; the caller flushes the mail after
-   * commit. The key is issued when the mail is sent (AccountLinkMailComposers), never stored.
+   * Queues a verification mail in the caller's transaction. The key is issued when the mail is
+   * sent (AccountLinkMailComposers), never stored.
    */
-  async queue(em: EntityManager, user: User): Promise<void> {
-    await this.mail.enqueue(em, user.email, 'verify_email', { userId: user.id });
+  async queue(user: User): Promise<void> {
+    await this.mail.enqueue(user.email, 'verify_email', { userId: user.id });
   }
 
   /**
@@ -52,17 +53,16 @@ export class EmailVerificationService {
     const found = await this.tokens.check(key, 'verify_email');
     if (!found) throw new NotFoundError();
     const keep = await this.claims.isAccountHolder(found.user, holder, client);
-    const verified = await this.dataSource.transaction(async (em) => {
-      if (!(await this.tokens.spend(em, found.token))) return false;
-      await this.tokens.spendAll(em, found.user.id, 'verify_email');
-      const revoked = !keep && (await this.claims.claim(em, found.user.id, 'email_verification', client));
-      await this.users.markEmailVerified(found.user.id, em);
-      if (!revoked) await this.mail.enqueue(em, found.user.email, 'email_verified');
-      await this.events.record('email_verified', found.user.id, client, null, em);
+    const verified = await this.txHost.withTransaction(async () => {
+      if (!(await this.tokens.spend(found.token))) return false;
+      await this.tokens.spendAll(found.user.id, 'verify_email');
+      const revoked = !keep && (await this.claims.claim(found.user.id, 'email_verification', client));
+      await this.users.markEmailVerified(found.user.id);
+      if (!revoked) await this.mail.enqueue(found.user.email, 'email_verified');
+      await this.events.record('email_verified', found.user.id, client, null);
       return true;
     });
     if (!verified) throw new NotFoundError();
-    this.mail.flush();
   }
 
   /**

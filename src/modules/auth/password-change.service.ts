@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DataSource } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { accountConfig } from '../../config/account.config.js';
 import { ValidationFailedError, type FieldErrors } from '../../common/errors/app-error.js';
 import { MESSAGES } from '../../common/validation/messages.js';
@@ -9,7 +10,7 @@ import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import { AccountTokensService } from './account-tokens.service.js';
 import { checkNewPassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
@@ -18,8 +19,8 @@ import { ReauthService } from './reauth.service.js';
 @Injectable()
 export class PasswordChangeService {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly usersRepository: UsersRepository,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly users: UsersService,
     private readonly passwords: PasswordService,
     private readonly reauth: ReauthService,
     private readonly tokens: AccountTokensService,
@@ -44,14 +45,13 @@ export class PasswordChangeService {
     if (Object.keys(errors).length) throw new ValidationFailedError(errors);
 
     const passwordHash = await this.passwords.hash(password);
-    await this.dataSource.transaction(async (em) => {
-      await this.usersRepository.setPasswordHash(user.id, passwordHash, em);
-      await this.tokens.spendAll(em, user.id, 'password_reset');
-      await this.mail.enqueue(em, user.email, 'password_changed');
-      await this.events.record('password_changed', user.id, client, principal.sessionId, em);
+    await this.txHost.withTransaction(async () => {
+      await this.users.setPassword(user.id, passwordHash);
+      await this.tokens.spendAll(user.id, 'password_reset');
+      await this.mail.enqueue(user.email, 'password_changed');
+      await this.events.record('password_changed', user.id, client, principal.sessionId);
       // In the same commit as the new password: no failure after it can leave the others alive.
-      if (this.config.logoutOnPasswordChange) await this.sessions.endAllForUser(user.id, 'password_changed', { exceptSessionId: principal.sessionId, em });
+      if (this.config.logoutOnPasswordChange) await this.sessions.endAllForUser(user.id, 'password_changed', principal.sessionId);
     });
-    this.mail.flush();
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ValidationFailedError } from '../../common/errors/app-error.js';
 import { MESSAGES } from '../../common/validation/messages.js';
 import type { ClientContext } from '../../common/http/client-context.js';
@@ -7,7 +8,7 @@ import { SecurityEventsService } from '../audit/security-events.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import { normalizeEmail } from '../users/email.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import { AccountTokensService } from './account-tokens.service.js';
 import { AddressClaimService } from './address-claim.service.js';
 import { checkNewPassword } from './password-policy.js';
@@ -29,8 +30,8 @@ function decodeUid(uid: string): string | undefined {
 @Injectable()
 export class PasswordResetService {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly users: UsersRepository,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly users: UsersService,
     private readonly tokens: AccountTokensService,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
@@ -57,21 +58,20 @@ export class PasswordResetService {
     if (problems.length) throw new ValidationFailedError({ new_password2: problems });
 
     const passwordHash = await this.passwords.hash(password);
-    const reset = await this.dataSource.transaction(async (em) => {
-      if (!(await this.tokens.spend(em, found.token))) return false;
-      await this.tokens.spendAll(em, user.id, 'password_reset');
-      await this.users.setPasswordHash(user.id, passwordHash, em);
-      await this.mail.enqueue(em, user.email, 'password_reset_done');
-      await this.events.record('password_reset', user.id, client, null, em);
+    const reset = await this.txHost.withTransaction(async () => {
+      if (!(await this.tokens.spend(found.token))) return false;
+      await this.tokens.spendAll(user.id, 'password_reset');
+      await this.users.setPassword(user.id, passwordHash);
+      await this.mail.enqueue(user.email, 'password_reset_done');
+      await this.events.record('password_reset', user.id, client, null);
       // The reset proved the mailbox: on an unverified account, MFA and linked providers set up
       // before go too (the new password stays, its owner just chose it).
-      await this.claims.claim(em, user.id, 'password_reset', client);
+      await this.claims.claim(user.id, 'password_reset', client);
       // SECURITY.md 15: a reset ends every session, including any an attacker holds, in the same
       // commit as the new password, so no failure after it can leave them alive.
-      await this.sessions.endAllForUser(user.id, 'password_reset', { em });
+      await this.sessions.endAllForUser(user.id, 'password_reset');
       return true;
     });
     if (!reset) throw INVALID_LINK();
-    this.mail.flush();
   }
 }

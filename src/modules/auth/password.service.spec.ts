@@ -1,15 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import * as argon2 from 'argon2';
-import type { UsersRepository } from '../users/users.repository.js';
+import type { UsersService } from '../users/users.service.js';
 import { PasswordService } from './password.service.js';
 
 const NFC = 'Crème-brûlée-à-Noël-42'.normalize('NFC');
 const NFD = NFC.normalize('NFD');
 
-/** The stored hashes, keyed as the repository keys them: by the hash being replaced. */
+/** The stored hashes, keyed as UsersService keys them: by the hash being replaced. */
 class FakeUsers {
   readonly replaced: [string, string][] = [];
-  async replacePasswordHash(oldHash: string, newHash: string): Promise<void> {
+  async rehashPassword(oldHash: string, newHash: string): Promise<void> {
     this.replaced.push([oldHash, newHash]);
   }
 }
@@ -17,7 +17,7 @@ class FakeUsers {
 function service(): { passwords: PasswordService; users: FakeUsers } {
   const users = new FakeUsers();
   const config = { argon2MemoryKib: 19456, argon2TimeCost: 2, argon2ThreadNice: 0 };
-  return { passwords: new PasswordService(config as never, users as unknown as UsersRepository), users };
+  return { passwords: new PasswordService(config as never, users as unknown as UsersService), users };
 }
 
 describe('PasswordService: NFC-normalised passwords (NIST SP 800-63B 5.1.1.2)', () => {

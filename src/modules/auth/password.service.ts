@@ -4,7 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import * as argon2 from 'argon2';
 import { authConfig } from '../../config/auth.config.js';
 import { lowerThreadPoolPriority } from '../../common/threadpool.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import { normalizePassword } from './password-policy.js';
 
 /**
@@ -25,7 +25,7 @@ export class PasswordService implements OnModuleInit {
 
   constructor(
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
   ) {
     this.threadNice = config.argon2ThreadNice;
     this.options = { type: argon2.argon2id, memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost, parallelism: 1 };
@@ -80,7 +80,7 @@ export class PasswordService implements OnModuleInit {
   /** Keyed by the old hash (its salt makes it unique), so a password changed meanwhile is left alone. */
   private async upgradeLegacy(oldHash: string, password: string): Promise<void> {
     try {
-      await this.users.replacePasswordHash(oldHash, await this.hash(password));
+      await this.users.rehashPassword(oldHash, await this.hash(password));
     } catch (error) {
       // The password was right; the upgrade is retried at the next successful check.
       this.logger.warn({ err: { message: (error as Error).message } }, 'could not rehash a legacy password');

@@ -1,27 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ServiceUnavailableError } from '../../common/errors/app-error.js';
 import type { MailParams } from './mail-composer.js';
 import { OutboxMail } from './outbox-mail.entity.js';
-import { OutboxWorker } from './outbox.worker.js';
 
 /**
  * Puts mail in the outbox; the worker composes and delivers it afterwards. A row names the kind,
- * the recipient and non-secret parameters, never a body (SECURITY.md 35).
+ * the recipient and non-secret parameters, never a body (SECURITY.md 35). Nobody wakes the
+ * worker by hand: OutboxWakeSubscriber does, once the row is committed.
  */
 @Injectable()
 export class MailService {
   private readonly logger = new Logger('Mail');
 
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly worker: OutboxWorker,
-  ) {}
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
   /** Queues a mail to a known recipient inside the caller's transaction, so it exists exactly when the change that caused it was committed. */
-  async enqueue(em: EntityManager, to: string, kind: string, params: MailParams = {}): Promise<void> {
-    await em.insert(OutboxMail, { id: randomUUID(), toAddress: to, kind, params, resolvedAt: () => 'now()' });
+  async enqueue(to: string, kind: string, params: MailParams = {}): Promise<void> {
+    await this.txHost.tx.insert(OutboxMail, { id: randomUUID(), toAddress: to, kind, params, resolvedAt: () => 'now()' });
   }
 
   /**
@@ -32,16 +30,10 @@ export class MailService {
    */
   async request(kind: string, address: string): Promise<void> {
     try {
-      await this.dataSource.manager.insert(OutboxMail, { id: randomUUID(), toAddress: address, kind, params: {} });
+      await this.txHost.tx.insert(OutboxMail, { id: randomUUID(), toAddress: address, kind, params: {} });
     } catch (error) {
       this.logger.warn({ kind, err: { message: (error as Error).message } }, 'mail request not recorded');
       throw new ServiceUnavailableError();
     }
-    this.worker.wake();
-  }
-
-  /** Call once the transaction that queued mail has committed, to send it without waiting for the next poll. */
-  flush(): void {
-    this.worker.wake();
   }
 }

@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { DataSource } from 'typeorm';
 import { mailConfig } from '../../config/mail.config.js';
 import { MailComposers, type MailParams, type MailRecipient } from './mail-composer.js';
@@ -38,6 +40,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly transport: MailTransport,
     private readonly composers: MailComposers,
     @Inject(mailConfig.KEY) private readonly config: ConfigType<typeof mailConfig>,
@@ -61,7 +64,9 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
       this.again = true;
       return;
     }
-    this.running = this.drain().finally(() => {
+    // Its own context, outside any transaction: a wake comes from whatever committed mail, and a
+    // composer's queries must not follow that request's (finished) transaction.
+    this.running = this.txHost.withoutTransaction(() => this.drain()).finally(() => {
       this.running = undefined;
       if (this.again) {
         this.again = false;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { OauthFlow } from './oauth-flow.entity.js';
 
 /** What the callback needs of a flow whose state it has just claimed. */
@@ -13,15 +14,19 @@ export interface ClaimedFlow {
 /** The browser redirect flows (oauth_flows). Only hashes of the state and the exchange code are ever stored. */
 @Injectable()
 export class OauthFlowsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  private get em() {
+    return this.txHost.tx;
+  }
 
   async insert(flow: { provider: string; stateHash: string; codeVerifier: string; nextPath: string; expiresAt: Date }): Promise<void> {
-    await this.dataSource.manager.insert(OauthFlow, { id: randomUUID(), ...flow });
+    await this.em.insert(OauthFlow, { id: randomUUID(), ...flow });
   }
 
   /** Marks the state used and returns its flow, in one statement: of two callbacks racing with one state, one wins. */
   async claimState(provider: string, stateHash: string): Promise<ClaimedFlow | null> {
-    const claimed = await this.dataSource.manager
+    const claimed = await this.em
       .createQueryBuilder()
       .update(OauthFlow)
       .set({ stateUsedAt: () => 'now()' })
@@ -33,12 +38,12 @@ export class OauthFlowsRepository {
   }
 
   async setExchangeCode(id: string, userId: string, codeHash: string, expiresAt: Date): Promise<void> {
-    await this.dataSource.manager.update(OauthFlow, { id }, { userId, exchangeCodeHash: codeHash, exchangeExpiresAt: expiresAt });
+    await this.em.update(OauthFlow, { id }, { userId, exchangeCodeHash: codeHash, exchangeExpiresAt: expiresAt });
   }
 
   /** Spends an unexpired exchange code, once; the user it was issued for, or null. */
   async spendExchangeCode(codeHash: string): Promise<string | null> {
-    const spent = await this.dataSource.manager
+    const spent = await this.em
       .createQueryBuilder()
       .update(OauthFlow)
       .set({ exchangedAt: () => 'now()' })

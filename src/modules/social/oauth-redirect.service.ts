@@ -6,9 +6,8 @@ import { sha256Hex as sha256 } from '../../common/crypto.js';
 import { frontendUrl } from '../../common/http/frontend-url.js';
 import { AppError, TokenNotValidError, ValidationFailedError } from '../../common/errors/app-error.js';
 import type { ClientContext } from '../../common/http/client-context.js';
-import type { SignedIn } from '../auth/auth.service.js';
-import type { MfaRequired } from '../auth/mfa/mfa-login.service.js';
-import { UsersRepository } from '../users/users.repository.js';
+import type { MfaRequired, SignedIn } from '../auth/sign-in.service.js';
+import { UsersService } from '../users/users.service.js';
 import { OauthFlowsRepository } from './oauth-flows.repository.js';
 import { OauthStateStore, type CallbackContext } from './oauth-state.store.js';
 import { SocialProviders } from './providers/social-providers.js';
@@ -33,7 +32,7 @@ export class OauthRedirectService {
     private readonly states: OauthStateStore,
     private readonly flows: OauthFlowsRepository,
     private readonly social: SocialService,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
 

@@ -4,13 +4,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { NotFoundError, OAuthTokenInvalidError, ProviderNotConfiguredError } from '../../common/errors/app-error.js';
-import { AuthCookies } from '../../common/http/auth-cookies.js';
 import { clientContext } from '../../common/http/client-context.js';
 import { ApiErrors, type ErrorDoc } from '../../common/swagger/api-errors.decorator.js';
 import { DetailResponse } from '../../common/swagger/error.response.js';
 import { TokenPairResponse } from '../auth/dto/token-pair.response.js';
 import type { MfaRequiredResponse } from '../auth/mfa/dto/mfa.dto.js';
-import { toUserResponse } from '../users/user.mapper.js';
+import { SignInReplies } from '../auth/sign-in.replies.js';
 import { ExchangeDto, SocialAccountResponse, SocialLoginDto } from './dto/social.dto.js';
 import { OauthRedirectService } from './oauth-redirect.service.js';
 import { isProviderName, PROVIDER_NAMES, PROVIDERS, type ProviderName } from './providers/registry.js';
@@ -57,7 +56,7 @@ class ProviderNamePipe implements PipeTransform<string, ProviderName> {
 export class SocialController {
   constructor(
     private readonly social: SocialService,
-    private readonly cookies: AuthCookies,
+    private readonly replies: SignInReplies,
     private readonly redirects: OauthRedirectService,
   ) {}
 
@@ -65,8 +64,7 @@ export class SocialController {
   async signIn(name: ProviderName, dto: SocialLoginDto, request: FastifyRequest, reply: FastifyReply): Promise<TokenPairResponse | MfaRequiredResponse> {
     const { created, result } = await this.social.signIn(name, dto, clientContext(request));
     if (created) reply.status(201);
-    if ('mfa_required' in result) return result;
-    return this.cookies.present(reply, result.tokens, { user: toUserResponse(result.user) });
+    return this.replies.send(reply, result);
   }
 
   @Public()
@@ -103,9 +101,7 @@ export class SocialController {
   @ApiOkResponse({ type: TokenPairResponse })
   @ApiErrors(400, 401)
   async exchange(@Body() dto: ExchangeDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenPairResponse | MfaRequiredResponse> {
-    const result = await this.redirects.exchange(dto.code, clientContext(request));
-    if ('mfa_required' in result) return result;
-    return this.cookies.present(reply, result.tokens, { user: toUserResponse(result.user) });
+    return this.replies.send(reply, await this.redirects.exchange(dto.code, clientContext(request)));
   }
 
   @ApiBearerAuth()

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -6,13 +7,15 @@ import { ProviderHttp } from './providers/provider-http.js';
 import { PROVIDER_ADAPTERS, SocialProviders } from './providers/social-providers.js';
 import { OauthFlowsRepository } from './oauth-flows.repository.js';
 import { OauthRedirectService } from './oauth-redirect.service.js';
+import { OauthFlow } from './oauth-flow.entity.js';
 import { OauthStateStore } from './oauth-state.store.js';
+import { SocialAccount } from './social-account.entity.js';
 import { SocialAccountsRepository } from './social-accounts.repository.js';
 import { SocialController } from './social.controller.js';
 import { SocialService } from './social.service.js';
 
 @Module({
-  imports: [AuthModule, UsersModule, TokensModule],
+  imports: [TypeOrmModule.forFeature([SocialAccount, OauthFlow]), AuthModule, UsersModule, TokensModule],
   controllers: [SocialController],
   providers: [
     ProviderHttp,

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { NotFoundError, UserInactiveError, ValidationFailedError } from '../../common/errors/app-error.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { AddressClaimService } from '../auth/address-claim.service.js';
-import { AuthService, type SignedIn } from '../auth/auth.service.js';
-import type { MfaRequired } from '../auth/mfa/mfa-login.service.js';
+import { SignInService, type MfaRequired, type SignedIn } from '../auth/sign-in.service.js';
 import { normalizeEmail } from '../users/email.js';
 import type { User } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import { SocialProviders } from './providers/social-providers.js';
 import type { ProviderName, SocialCredentials, SocialProfile, SocialProvider } from './providers/social-provider.js';
 import type { SocialAccount } from './social-account.entity.js';
@@ -29,10 +29,10 @@ export interface SocialSignIn {
 @Injectable()
 export class SocialService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly accounts: SocialAccountsRepository,
-    private readonly users: UsersRepository,
-    private readonly auth: AuthService,
+    private readonly users: UsersService,
+    private readonly signIns: SignInService,
     private readonly claims: AddressClaimService,
     private readonly providers: SocialProviders,
   ) {}
@@ -69,16 +69,15 @@ export class SocialService {
         throw ValidationFailedError.field('non_field_errors', `An account with this e-mail already exists. Sign in to it, then connect ${name} from your account.`);
       }
       if (!existing.isActive) throw new UserInactiveError();
-      const user = await this.dataSource.transaction(async (em) => {
-        await this.claims.claim(em, existing.id, 'provider_sign_in', client);
-        await this.accounts.link(em, existing.id, profile);
-        return this.users.findById(existing.id, em);
+      const user = await this.txHost.withTransaction(async () => {
+        await this.claims.claim(existing.id, 'provider_sign_in', client);
+        await this.accounts.link(existing.id, profile);
+        return this.users.findById(existing.id);
       });
-      this.claims.flushMail();
       return { user: user!, created: false };
     }
-    const user = await this.dataSource.transaction(async (em) => {
-      const created = await this.users.insert(em, {
+    const user = await this.txHost.withTransaction(async () => {
+      const created = await this.users.register({
         id: randomUUID(),
         email,
         passwordHash: null,
@@ -87,15 +86,15 @@ export class SocialService {
         emailVerified: profile.emailVerified,
         dateJoined: new Date(),
       });
-      await this.accounts.link(em, created.id, profile);
+      await this.accounts.link(created.id, profile);
       return created;
     });
     return { user, created: true };
   }
 
-  async signInAs(user: User, client: ClientContext): Promise<SignedIn | MfaRequired> {
-    if (!user.isActive) throw new UserInactiveError();
-    return this.auth.login(user, client);
+  /** A disabled account is refused (403); with MFA on, the provider only earns a ticket for the second step. */
+  signInAs(user: User, client: ClientContext): Promise<SignedIn | MfaRequired> {
+    return this.signIns.complete(user, client, 'social');
   }
 
   async connect(userId: string, name: ProviderName, credentials: SocialCredentials): Promise<SocialAccount> {
@@ -103,7 +102,7 @@ export class SocialService {
     const linked = await this.accounts.findByProviderUid(profile.provider, profile.subject);
     if (linked && linked.userId === userId) return linked;
     if (linked) throw ValidationFailedError.field('non_field_errors', 'This account is already connected to another user.');
-    return this.dataSource.transaction((em) => this.accounts.link(em, userId, profile));
+    return this.accounts.link(userId, profile);
   }
 
   list(userId: string): Promise<SocialAccount[]> {

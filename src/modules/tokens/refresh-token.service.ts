@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DataSource, type EntityManager } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { authConfig } from '../../config/auth.config.js';
 import { TokenNotValidError } from '../../common/errors/app-error.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
 import type { User } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import type { BlacklistedToken } from './blacklisted-token.entity.js';
 import type { Session } from './session.entity.js';
 import { SessionsRepository } from './sessions.repository.js';
@@ -22,9 +23,9 @@ import { TokenVerifierService } from './authentication/token-verifier.service.js
 @Injectable()
 export class RefreshTokenService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly sessions: SessionsRepository,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly issuer: TokenIssuerService,
     private readonly verifier: TokenVerifierService,
     private readonly events: SecurityEventsService,
@@ -33,21 +34,21 @@ export class RefreshTokenService {
 
   async rotate(refreshToken: unknown, client: ClientContext): Promise<TokenPair> {
     const claims = this.verifier.verify(refreshToken, ['refresh']);
-    const pair = await this.dataSource.transaction(async (em): Promise<TokenPair | null> => {
+    const pair = await this.txHost.withTransaction(async (): Promise<TokenPair | null> => {
       // The session row is locked: parallel refreshes of one family run one after the other.
-      const found = await this.sessions.lockForRefresh(em, claims.jti);
+      const found = await this.sessions.lockForRefresh(claims.jti);
       const now = Date.now();
       if (!found || found.session.id !== claims.sid || found.session.revokedAt || found.session.expiresAt.getTime() <= now) return null;
       const { token, session } = found;
-      const user = await this.users.findById(session.userId, em);
+      const user = await this.users.findById(session.userId);
       if (!user || !user.isActive) return null;
       const successor = this.issuer.issue('refresh', user.id, session.id, now);
-      if (await this.sessions.spend(em, token.id, successor)) {
-        await this.sessions.insertToken(em, { jti: successor.jti, sessionId: session.id, userId: user.id, expiresAt: successor.expiresAt });
-        await this.sessions.extend(em, session.id, new Date(now), successor.expiresAt);
+      if (await this.sessions.spend(token.id, successor)) {
+        await this.sessions.insertToken({ jti: successor.jti, sessionId: session.id, userId: user.id, expiresAt: successor.expiresAt });
+        await this.sessions.extend(session.id, new Date(now), successor.expiresAt);
         return { access: this.issuer.issue('access', user.id, session.id, now).token, refresh: successor.token };
       }
-      return this.replayed(em, token.id, session, user, now, client);
+      return this.replayed(token.id, session, user, now, client);
     });
     if (!pair) throw new TokenNotValidError();
     return pair;
@@ -60,16 +61,16 @@ export class RefreshTokenService {
    * often it is asked. Otherwise it is a replay, and RFC 9700 §4.14.2 says the token leaked:
    * outside the window the whole family is revoked, in the same transaction.
    */
-  private async replayed(em: EntityManager, tokenId: string, session: Session, user: User, now: number, client: ClientContext): Promise<TokenPair | null> {
-    const spent: BlacklistedToken | null = await this.sessions.findSpent(em, tokenId);
+  private async replayed(tokenId: string, session: Session, user: User, now: number, client: ClientContext): Promise<TokenPair | null> {
+    const spent: BlacklistedToken | null = await this.sessions.findSpent(tokenId);
     if (!spent) return null;
     const graceMs = this.config.refreshReuseGraceSeconds * 1000;
     if (now - spent.blacklistedAt.getTime() > graceMs) {
-      await this.sessions.revoke([session.id], 'refresh_reuse', em);
-      await this.events.record('refresh_reuse', user.id, client, session.id, em);
+      await this.sessions.revoke([session.id], 'refresh_reuse');
+      await this.events.record('refresh_reuse', user.id, client, session.id);
       return null;
     }
-    if (graceMs === 0 || !spent.successorJti || !spent.successorIssuedAt || (await this.sessions.isSpent(em, spent.successorJti))) return null;
+    if (graceMs === 0 || !spent.successorJti || !spent.successorIssuedAt || (await this.sessions.isSpent(spent.successorJti))) return null;
     const successor = this.issuer.issue('refresh', user.id, session.id, spent.successorIssuedAt.getTime(), spent.successorJti);
     return { access: this.issuer.issue('access', user.id, session.id, now).token, refresh: successor.token };
   }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, In, IsNull, MoreThan } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { In, IsNull, MoreThan } from 'typeorm';
 import { User } from '../users/user.entity.js';
 import { BlacklistedToken } from './blacklisted-token.entity.js';
 import { OutstandingToken } from './outstanding-token.entity.js';
@@ -12,13 +14,16 @@ export type RevokeReason = 'logout' | 'logout_all' | 'session_deleted' | 'passwo
 const LIVE = 's.revoked_at IS NULL AND s.expires_at > now()';
 
 /**
- * The session aggregate: sessions, their outstanding refresh tokens and the blacklist.
- * Methods that take an EntityManager run inside the caller's transaction; with the embedded
- * database's single connection the global manager must never be used inside one.
+ * The session aggregate: sessions, their outstanding refresh tokens and the blacklist. Every
+ * statement runs in the caller's transaction when there is one (txHost.tx).
  */
 @Injectable()
 export class SessionsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  private get em() {
+    return this.txHost.tx;
+  }
 
   private selectSessionUser?: string;
 
@@ -30,19 +35,19 @@ export class SessionsRepository {
    */
   async findLiveSessionUser(sessionId: string, userId: string): Promise<User | null> {
     if (!this.selectSessionUser) {
-      const columns = this.dataSource
+      const columns = this.em.connection
         .getMetadata(User)
         .columns.map((column) => `u."${column.databaseName}" AS "${column.propertyName}"`)
         .join(', ');
       this.selectSessionUser = `SELECT ${columns} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.user_id = $2 AND ${LIVE}`;
     }
-    const rows: Record<string, unknown>[] = await this.dataSource.query(this.selectSessionUser, [sessionId, userId]);
+    const rows: Record<string, unknown>[] = await this.em.query(this.selectSessionUser, [sessionId, userId]);
     return rows.length ? Object.assign(new User(), rows[0]) : null;
   }
 
   /** True while the session is live and its user active; with a refresh jti, also while that token is unspent. */
   async isUsable(sessionId: string, userId: string, refreshJti: string | null): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
+    const rows: unknown[] = await this.em.query(
       `SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2 AND ${LIVE} AND u.is_active
           AND ($3::uuid IS NULL OR EXISTS (
@@ -53,35 +58,29 @@ export class SessionsRepository {
     return rows.length === 1;
   }
 
-  /** The account's state, share-locked until the transaction ends: a concurrent credentials change waits, or is seen. */
-  async lockAccount(em: EntityManager, userId: string): Promise<{ isActive: boolean; credentialsVersion: number } | null> {
-    const [row] = (await em.query(`SELECT is_active, credentials_version FROM users WHERE id = $1 FOR SHARE`, [userId])) as { is_active: boolean; credentials_version: number }[];
-    return row ? { isActive: row.is_active, credentialsVersion: row.credentials_version } : null;
+  async insertSession(session: Omit<Session, 'revokedAt' | 'revokeReason'>): Promise<void> {
+    await this.em.insert(Session, session);
   }
 
-  async insertSession(em: EntityManager, session: Omit<Session, 'revokedAt' | 'revokeReason'>): Promise<void> {
-    await em.insert(Session, session);
-  }
-
-  async insertToken(em: EntityManager, token: Omit<OutstandingToken, 'id' | 'createdAt'>): Promise<void> {
-    await em.insert(OutstandingToken, { id: randomUUID(), ...token });
+  async insertToken(token: Omit<OutstandingToken, 'id' | 'createdAt'>): Promise<void> {
+    await this.em.insert(OutstandingToken, { id: randomUUID(), ...token });
   }
 
   /** Locks the token's session row so parallel refreshes of one family queue up behind each other. */
-  async lockForRefresh(em: EntityManager, jti: string): Promise<{ token: OutstandingToken; session: Session } | null> {
-    const token = await em.findOne(OutstandingToken, { where: { jti } });
+  async lockForRefresh(jti: string): Promise<{ token: OutstandingToken; session: Session } | null> {
+    const token = await this.em.findOne(OutstandingToken, { where: { jti } });
     if (!token) return null;
-    const session = await em.findOne(Session, { where: { id: token.sessionId }, lock: { mode: 'pessimistic_write' } });
+    const session = await this.em.findOne(Session, { where: { id: token.sessionId }, lock: { mode: 'pessimistic_write' } });
     return session ? { token, session } : null;
   }
 
-  async findSpent(em: EntityManager, tokenId: string): Promise<BlacklistedToken | null> {
-    return em.findOne(BlacklistedToken, { where: { tokenId } });
+  async findSpent(tokenId: string): Promise<BlacklistedToken | null> {
+    return this.em.findOne(BlacklistedToken, { where: { tokenId } });
   }
 
   /** Blacklists a refresh token and records its successor; false when it was already spent. */
-  async spend(em: EntityManager, tokenId: string, successor: { jti: string; issuedAt: Date }): Promise<boolean> {
-    const result = await em
+  async spend(tokenId: string, successor: { jti: string; issuedAt: Date }): Promise<boolean> {
+    const result = await this.em
       .createQueryBuilder()
       .insert()
       .into(BlacklistedToken)
@@ -92,19 +91,19 @@ export class SessionsRepository {
     return result.raw.length === 1;
   }
 
-  async extend(em: EntityManager, sessionId: string, lastUsedAt: Date, expiresAt: Date): Promise<void> {
-    await em.update(Session, { id: sessionId }, { lastUsedAt, expiresAt });
+  async extend(sessionId: string, lastUsedAt: Date, expiresAt: Date): Promise<void> {
+    await this.em.update(Session, { id: sessionId }, { lastUsedAt, expiresAt });
   }
 
   /** True when the refresh token with this jti was issued and has been spent. */
-  async isSpent(em: EntityManager, jti: string): Promise<boolean> {
-    const rows: unknown[] = await em.query(`SELECT 1 FROM outstanding_tokens o JOIN blacklisted_tokens b ON b.token_id = o.id WHERE o.jti = $1`, [jti]);
+  async isSpent(jti: string): Promise<boolean> {
+    const rows: unknown[] = await this.em.query(`SELECT 1 FROM outstanding_tokens o JOIN blacklisted_tokens b ON b.token_id = o.id WHERE o.jti = $1`, [jti]);
     return rows.length === 1;
   }
 
   /** What logout needs to know of a refresh token: whether it is spent and its session live; null when never issued. */
   async refreshTokenState(jti: string): Promise<{ spent: boolean; sessionLive: boolean } | null> {
-    const [row] = (await this.dataSource.query(
+    const [row] = (await this.em.query(
       `SELECT b.id IS NOT NULL AS spent, (${LIVE}) AS live
          FROM outstanding_tokens o JOIN sessions s ON s.id = o.session_id LEFT JOIN blacklisted_tokens b ON b.token_id = o.id
         WHERE o.jti = $1`,
@@ -114,22 +113,22 @@ export class SessionsRepository {
   }
 
   async listActive(userId: string): Promise<Session[]> {
-    return this.dataSource.manager.find(Session, {
+    return this.em.find(Session, {
       where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
       order: { createdAt: 'DESC' },
     });
   }
 
   async findActive(sessionId: string, userId: string): Promise<Session | null> {
-    return this.dataSource.manager.findOne(Session, {
+    return this.em.findOne(Session, {
       where: { id: sessionId, userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
     });
   }
 
   /** Marks sessions ended; returns the ids that were still live. */
-  async revoke(sessionIds: string[], reason: RevokeReason, em: EntityManager = this.dataSource.manager): Promise<string[]> {
+  async revoke(sessionIds: string[], reason: RevokeReason): Promise<string[]> {
     if (sessionIds.length === 0) return [];
-    const result = await em
+    const result = await this.em
       .createQueryBuilder()
       .update(Session)
       .set({ revokedAt: () => 'now()', revokeReason: reason })
@@ -140,8 +139,8 @@ export class SessionsRepository {
   }
 
   /** Ends every live session of a user, optionally sparing one; returns the ended ids. */
-  async revokeAllForUser(userId: string, reason: RevokeReason, exceptSessionId?: string, em: EntityManager = this.dataSource.manager): Promise<string[]> {
-    const query = em
+  async revokeAllForUser(userId: string, reason: RevokeReason, exceptSessionId?: string): Promise<string[]> {
+    const query = this.em
       .createQueryBuilder()
       .update(Session)
       .set({ revokedAt: () => 'now()', revokeReason: reason })

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuthenticationFailedError, NotAuthenticatedError, NotFoundError, TokenNotValidError } from '../../common/errors/app-error.js';
 import type { AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import type { ClientContext } from '../../common/http/client-context.js';
@@ -8,6 +9,7 @@ import { SecurityEventsService } from '../audit/security-events.service.js';
 import { SessionsRepository, type RevokeReason } from './sessions.repository.js';
 import type { Session } from './session.entity.js';
 import type { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
 import type { TokenPair } from './token-claims.js';
 import { TokenIssuerService } from './token-issuer.service.js';
 import { TokenVerifierService } from './authentication/token-verifier.service.js';
@@ -19,29 +21,33 @@ import { TokenVerifierService } from './authentication/token-verifier.service.js
 @Injectable()
 export class SessionsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly sessions: SessionsRepository,
+    private readonly users: UsersService,
     private readonly issuer: TokenIssuerService,
     private readonly verifier: TokenVerifierService,
     private readonly events: SecurityEventsService,
   ) {}
 
-  /** Opens a session and returns its first token pair; joins the caller's transaction when given one. */
   /**
-   * Opens a session for the user as it was read when its credentials were checked. The session is
-   * written only while that account is still active and its credentials unchanged (the row is
+   * Opens a session for the user as it was read when its credentials were checked, and returns
+   * its first token pair; joins the caller's transaction, or runs in one of its own. The session
+   * is written only while that account is still active and its credentials unchanged (the row is
    * share-locked until commit), so a sign-in racing a password change, a reset or an address
    * claim cannot leave a session behind (SECURITY.md 15, 34).
    */
-  async start(user: User, client: ClientContext, em?: EntityManager): Promise<TokenPair & { sessionId: string }> {
-    if (!em) return this.dataSource.transaction((tx) => this.start(user, client, tx));
-    const current = await this.sessions.lockAccount(em, user.id);
+  start(user: User, client: ClientContext): Promise<TokenPair & { sessionId: string }> {
+    return this.txHost.withTransaction(() => this.open(user, client));
+  }
+
+  private async open(user: User, client: ClientContext): Promise<TokenPair & { sessionId: string }> {
+    const current = await this.users.lockCredentials(user.id);
     if (!current || !current.isActive || current.credentialsVersion !== user.credentialsVersion) throw new AuthenticationFailedError();
     const userId = user.id;
     const now = Date.now();
     const sessionId = randomUUID();
     const refresh = this.issuer.issue('refresh', userId, sessionId, now);
-    await this.sessions.insertSession(em, {
+    await this.sessions.insertSession({
       id: sessionId,
       userId,
       createdAt: new Date(now),
@@ -50,7 +56,7 @@ export class SessionsService {
       userAgent: client.userAgent?.slice(0, 512) ?? null,
       expiresAt: refresh.expiresAt,
     });
-    await this.sessions.insertToken(em, { jti: refresh.jti, sessionId, userId, expiresAt: refresh.expiresAt });
+    await this.sessions.insertToken({ jti: refresh.jti, sessionId, userId, expiresAt: refresh.expiresAt });
     return { access: this.issuer.issue('access', userId, sessionId, now).token, refresh: refresh.token, sessionId };
   }
 
@@ -67,11 +73,11 @@ export class SessionsService {
   }
 
   /**
-   * Ends every live session of a user (but `exceptSessionId`); with `em`, inside the caller's
-   * transaction, so the end commits with the change that caused it. Returns how many ended.
+   * Ends every live session of a user (but `exceptSessionId`), inside the caller's transaction
+   * when there is one, so the end commits with the change that caused it. Returns how many ended.
    */
-  async endAllForUser(userId: string, reason: RevokeReason, options: { exceptSessionId?: string; em?: EntityManager } = {}): Promise<number> {
-    return (await this.sessions.revokeAllForUser(userId, reason, options.exceptSessionId, options.em)).length;
+  async endAllForUser(userId: string, reason: RevokeReason, exceptSessionId?: string): Promise<number> {
+    return (await this.sessions.revokeAllForUser(userId, reason, exceptSessionId)).length;
   }
 
   /**

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ValidationFailedError } from '../../common/errors/app-error.js';
 import { MESSAGES } from '../../common/validation/messages.js';
 import { emailKey, hasValidEmailKey, isStorableEmailKey } from './email.js';
 import { User } from './user.entity.js';
 
 export type ProfileChanges = Partial<Pick<User, 'firstName' | 'lastName' | 'phone'>>;
+
+/** A column change; `credentialsVersion` may be an SQL expression (a bump). */
+export type UserChanges = { [K in keyof Omit<User, 'id' | 'email' | 'emailKey'>]?: User[K] | (() => string) };
 
 const UNIQUE_MESSAGES: Record<string, [string, string]> = {
   uq_users_email_key: ['email', MESSAGES.emailTaken],
@@ -20,9 +24,15 @@ function rethrowUnique(error: unknown): never {
   throw error;
 }
 
+/** The users table's SQL; only UsersService uses it (UsersModule does not export it). */
 @Injectable()
 export class UsersRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  /** The current transaction's manager, or the global one outside a transaction. */
+  private get em() {
+    return this.txHost.tx;
+  }
 
   private selectById?: string;
 
@@ -31,13 +41,13 @@ export class UsersRepository {
    * builder (over a third of the CPU of GET /api/me/ in a profile): the statement is built once
    * from the entity metadata, each column under its property name, and run as plain SQL.
    */
-  async findById(id: string, em: EntityManager = this.dataSource.manager): Promise<User | null> {
+  async findById(id: string): Promise<User | null> {
     if (!this.selectById) {
-      const meta = this.dataSource.getMetadata(User);
+      const meta = this.em.connection.getMetadata(User);
       const columns = meta.columns.map((column) => `"${column.databaseName}" AS "${column.propertyName}"`).join(', ');
       this.selectById = `SELECT ${columns} FROM "${meta.tableName}" WHERE "id" = $1`;
     }
-    const rows: Record<string, unknown>[] = await em.query(this.selectById, [id]);
+    const rows: Record<string, unknown>[] = await this.em.query(this.selectById, [id]);
     return rows.length ? Object.assign(new User(), rows[0]) : null;
   }
 
@@ -45,64 +55,53 @@ export class UsersRepository {
   async findByEmail(email: string): Promise<User | null> {
     const key = emailKey(email);
     if (!isStorableEmailKey(key)) return null;
-    return this.dataSource.manager.findOne(User, { where: { emailKey: key } });
+    return this.em.findOne(User, { where: { emailKey: key } });
   }
 
   async emailExists(email: string): Promise<boolean> {
     const key = emailKey(email);
     if (!isStorableEmailKey(key)) return false;
-    return this.dataSource.manager.exists(User, { where: { emailKey: key } });
+    return this.em.exists(User, { where: { emailKey: key } });
   }
 
   async phoneTaken(phone: string, exceptUserId?: string): Promise<boolean> {
-    const owner = await this.dataSource.manager.findOne(User, { where: { phone }, select: { id: true } });
+    const owner = await this.em.findOne(User, { where: { phone }, select: { id: true } });
     return owner !== null && owner.id !== exceptUserId;
   }
 
   /** The key is always derived here, never taken from the caller, so it cannot drift from the address. */
-  async insert(em: EntityManager, user: Omit<Partial<User>, 'emailKey'> & Pick<User, 'id' | 'email'>): Promise<User> {
+  async insert(user: Omit<Partial<User>, 'emailKey'> & Pick<User, 'id' | 'email'>): Promise<User> {
     if (!hasValidEmailKey(user.email)) throw ValidationFailedError.field('email', MESSAGES.email);
     try {
-      await em.insert(User, { ...user, emailKey: emailKey(user.email) });
+      await this.em.insert(User, { ...user, emailKey: emailKey(user.email) });
     } catch (error) {
       rethrowUnique(error);
     }
-    return (await this.findById(user.id, em))!;
+    return (await this.findById(user.id))!;
   }
 
-  async updateProfile(id: string, changes: ProfileChanges): Promise<void> {
+  /** Any change of columns but the address and its key, which only insert() derives. */
+  async update(id: string, changes: UserChanges): Promise<void> {
     if (Object.keys(changes).length === 0) return;
     try {
-      await this.dataSource.manager.update(User, { id }, changes);
+      await this.em.update(User, { id }, changes);
     } catch (error) {
       rethrowUnique(error);
     }
-  }
-
-  async recordLogin(id: string, at: Date, em: EntityManager = this.dataSource.manager): Promise<void> {
-    await em.update(User, { id }, { lastLogin: at });
-  }
-
-  /** A new password: a change of credentials, so sign-ins that read the old ones cannot open a session. */
-  async setPasswordHash(id: string, passwordHash: string, em: EntityManager = this.dataSource.manager): Promise<void> {
-    await em.update(User, { id }, { passwordHash, credentialsVersion: () => 'credentials_version + 1' });
   }
 
   /** Replaces a password hash only while it is still the stored one (compare-and-set). */
   async replacePasswordHash(oldHash: string, newHash: string): Promise<void> {
-    await this.dataSource.manager.update(User, { passwordHash: oldHash }, { passwordHash: newHash });
+    await this.em.update(User, { passwordHash: oldHash }, { passwordHash: newHash });
   }
 
-  async setMfaEnabled(id: string, enabled: boolean, em: EntityManager = this.dataSource.manager): Promise<void> {
-    await em.update(User, { id }, { mfaEnabled: enabled });
-  }
-
-  async markEmailVerified(id: string, em: EntityManager = this.dataSource.manager): Promise<void> {
-    await em.update(User, { id }, { emailVerified: true });
+  /** The row, locked until the transaction ends: `share` lets other readers lock it too, `update` lets nobody. */
+  lock(id: string, mode: 'share' | 'update'): Promise<User | null> {
+    return this.em.findOne(User, { where: { id }, lock: { mode: mode === 'share' ? 'pessimistic_read' : 'pessimistic_write' } });
   }
 
   /** Sessions and tokens go with the user (ON DELETE CASCADE). */
   async delete(id: string): Promise<void> {
-    await this.dataSource.manager.delete(User, { id });
+    await this.em.delete(User, { id });
   }
 }

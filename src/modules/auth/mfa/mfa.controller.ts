@@ -3,14 +3,13 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentUser, type AuthPrincipal } from '../../../common/decorators/current-user.decorator.js';
 import { Public } from '../../../common/decorators/public.decorator.js';
-import { AuthCookies } from '../../../common/http/auth-cookies.js';
 import { clientContext } from '../../../common/http/client-context.js';
 import { ValidationFailedError } from '../../../common/errors/app-error.js';
 import { ApiErrors, type ErrorDoc } from '../../../common/swagger/api-errors.decorator.js';
 import { MESSAGES } from '../../../common/validation/messages.js';
 import { DetailResponse } from '../../../common/swagger/error.response.js';
-import { toUserResponse } from '../../users/user.mapper.js';
 import { TokenPairResponse } from '../dto/token-pair.response.js';
+import { SignInReplies } from '../sign-in.replies.js';
 import { MfaCodeDto, MfaDisableDto, MfaLoginDto, RecoveryCodesResponse, TotpSetupResponse } from './dto/mfa.dto.js';
 import { MfaLoginService } from './mfa-login.service.js';
 import { TotpService } from './totp.service.js';
@@ -23,7 +22,7 @@ export class MfaController {
   constructor(
     private readonly totp: TotpService,
     private readonly mfaLogin: MfaLoginService,
-    private readonly cookies: AuthCookies,
+    private readonly replies: SignInReplies,
   ) {}
 
   @ApiBearerAuth()
@@ -74,7 +73,6 @@ export class MfaController {
   @ApiOkResponse({ type: TokenPairResponse })
   @ApiErrors(BAD_CODE, 401, 429)
   async login(@Body() dto: MfaLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenPairResponse> {
-    const { tokens, user } = await this.mfaLogin.complete(dto.mfa_token, dto.code, clientContext(request));
-    return this.cookies.present(reply, tokens, { user: toUserResponse(user) });
+    return this.replies.send(reply, await this.mfaLogin.complete(dto.mfa_token, dto.code, clientContext(request)));
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { sha256Hex as hashCode } from '../../../common/crypto.js';
 import { MfaChallenge } from './mfa-challenge.entity.js';
 import { MfaTotp } from './mfa-totp.entity.js';
@@ -9,24 +10,28 @@ import { RecoveryCode } from './recovery-code.entity.js';
 
 @Injectable()
 export class MfaRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  private get em() {
+    return this.txHost.tx;
+  }
 
   findTotp(userId: string): Promise<MfaTotp | null> {
-    return this.dataSource.manager.findOne(MfaTotp, { where: { userId } });
+    return this.em.findOne(MfaTotp, { where: { userId } });
   }
 
   /** A new, unconfirmed secret replaces any earlier unconfirmed one. */
   async savePending(userId: string, secretEncrypted: string): Promise<void> {
-    await this.dataSource.manager.upsert(MfaTotp, { userId, secretEncrypted, confirmedAt: null, lastUsedStep: 0 }, ['userId']);
+    await this.em.upsert(MfaTotp, { userId, secretEncrypted, confirmedAt: null, lastUsedStep: 0 }, ['userId']);
   }
 
-  async confirm(em: EntityManager, userId: string): Promise<void> {
-    await em.update(MfaTotp, { userId }, { confirmedAt: new Date() });
+  async confirm(userId: string): Promise<void> {
+    await this.em.update(MfaTotp, { userId }, { confirmedAt: new Date() });
   }
 
   /** Records the step of an accepted code; false when that step (or a later one) was already used. */
   async useStep(userId: string, step: number): Promise<boolean> {
-    const result = await this.dataSource.manager
+    const result = await this.em
       .createQueryBuilder()
       .update(MfaTotp)
       .set({ lastUsedStep: step })
@@ -36,19 +41,19 @@ export class MfaRepository {
     return result.raw.length === 1;
   }
 
-  async deleteAll(em: EntityManager, userId: string): Promise<void> {
-    await em.delete(MfaTotp, { userId });
-    await em.delete(RecoveryCode, { userId });
+  async deleteAll(userId: string): Promise<void> {
+    await this.em.delete(MfaTotp, { userId });
+    await this.em.delete(RecoveryCode, { userId });
   }
 
-  async replaceRecoveryCodes(em: EntityManager, userId: string, codes: string[]): Promise<void> {
-    await em.delete(RecoveryCode, { userId });
-    await em.insert(RecoveryCode, codes.map((code) => ({ id: randomUUID(), userId, codeHash: hashCode(code), usedAt: null })));
+  async replaceRecoveryCodes(userId: string, codes: string[]): Promise<void> {
+    await this.em.delete(RecoveryCode, { userId });
+    await this.em.insert(RecoveryCode, codes.map((code) => ({ id: randomUUID(), userId, codeHash: hashCode(code), usedAt: null })));
   }
 
   /** Spends a recovery code; false when it is unknown or already used. */
   async useRecoveryCode(userId: string, code: string): Promise<boolean> {
-    const result = await this.dataSource.manager
+    const result = await this.em
       .createQueryBuilder()
       .update(RecoveryCode)
       .set({ usedAt: () => 'now()' })
@@ -59,18 +64,18 @@ export class MfaRepository {
   }
 
   async insertChallenge(challenge: Omit<MfaChallenge, 'usedAt'>): Promise<void> {
-    await this.dataSource.manager.insert(MfaChallenge, { ...challenge, usedAt: null });
+    await this.em.insert(MfaChallenge, { ...challenge, usedAt: null });
   }
 
   findLiveChallenge(jti: string, userId: string): Promise<MfaChallenge | null> {
-    return this.dataSource.manager
+    return this.em
       .createQueryBuilder(MfaChallenge, 'c')
       .where('c.jti = :jti AND c.user_id = :userId AND c.used_at IS NULL AND c.expires_at > now()', { jti, userId })
       .getOne();
   }
 
-  async spendChallenge(em: EntityManager, jti: string): Promise<boolean> {
-    const result = await em
+  async spendChallenge(jti: string): Promise<boolean> {
+    const result = await this.em
       .createQueryBuilder()
       .update(MfaChallenge)
       .set({ usedAt: () => 'now()' })

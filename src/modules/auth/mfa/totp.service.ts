@@ -3,7 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import * as OTPAuth from 'otpauth';
 import QRCode from 'qrcode';
-import { DataSource } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { accountConfig } from '../../../config/account.config.js';
 import { mfaConfig } from '../../../config/mfa.config.js';
 import { ThrottledError, ValidationFailedError } from '../../../common/errors/app-error.js';
@@ -12,7 +13,7 @@ import type { ClientContext } from '../../../common/http/client-context.js';
 import { ThrottlePolicies } from '../../../throttle/throttle-policies.js';
 import { SecurityEventsService } from '../../audit/security-events.service.js';
 import type { User } from '../../users/user.entity.js';
-import { UsersRepository } from '../../users/users.repository.js';
+import { UsersService } from '../../users/users.service.js';
 import { ReauthService } from '../reauth.service.js';
 import { MfaRepository } from './mfa.repository.js';
 import { open, seal } from './secret-box.js';
@@ -37,9 +38,9 @@ function newRecoveryCode(): string {
 @Injectable()
 export class TotpService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly mfa: MfaRepository,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly reauth: ReauthService,
     private readonly policies: ThrottlePolicies,
     private readonly events: SecurityEventsService,
@@ -70,11 +71,11 @@ export class TotpService {
     if (!record) throw ValidationFailedError.field('non_field_errors', 'Start with /api/auth/mfa/totp/setup/.');
     if (!(await this.checkTotp(user, code))) throw INVALID_CODE();
     const codes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
-    await this.dataSource.transaction(async (em) => {
-      await this.mfa.confirm(em, user.id);
-      await this.mfa.replaceRecoveryCodes(em, user.id, codes);
-      await this.users.setMfaEnabled(user.id, true, em);
-      await this.events.record('mfa_enabled', user.id, client, null, em);
+    await this.txHost.withTransaction(async () => {
+      await this.mfa.confirm(user.id);
+      await this.mfa.replaceRecoveryCodes(user.id, codes);
+      await this.users.enableMfa(user.id);
+      await this.events.record('mfa_enabled', user.id, client, null);
     });
     return codes;
   }
@@ -87,10 +88,10 @@ export class TotpService {
     else if (proof.password && user.passwordHash) ok = await this.reauth.passwordMatches(user, proof.password, client);
     else throw ValidationFailedError.field('non_field_errors', 'Send a current code or your password.');
     if (!ok) throw proof.code ? INVALID_CODE() : ValidationFailedError.field('password', MESSAGES.invalidPassword);
-    await this.dataSource.transaction(async (em) => {
-      await this.mfa.deleteAll(em, user.id);
-      await this.users.setMfaEnabled(user.id, false, em);
-      await this.events.record('mfa_disabled', user.id, client, null, em);
+    await this.txHost.withTransaction(async () => {
+      await this.mfa.deleteAll(user.id);
+      await this.users.disableMfa(user.id);
+      await this.events.record('mfa_disabled', user.id, client, null);
     });
   }
 
@@ -98,9 +99,9 @@ export class TotpService {
     if (!user.mfaEnabled) throw ValidationFailedError.field('non_field_errors', 'MFA is not enabled.');
     if (!(await this.checkTotp(user, code))) throw INVALID_CODE();
     const codes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
-    await this.dataSource.transaction(async (em) => {
-      await this.mfa.replaceRecoveryCodes(em, user.id, codes);
-      await this.events.record('mfa_recovery_codes_regenerated', user.id, client, null, em);
+    await this.txHost.withTransaction(async () => {
+      await this.mfa.replaceRecoveryCodes(user.id, codes);
+      await this.events.record('mfa_recovery_codes_regenerated', user.id, client, null);
     });
     return codes;
   }
