@@ -61,7 +61,7 @@ export class OauthRedirectService {
       if (!profile || !context.flow) return this.frontend('/', { error: 'invalid_state' });
       const { user } = await this.social.resolveUser(profile, client);
       const exchangeCode = randomBytes(32).toString('base64url');
-      await this.flows.setExchangeCode(context.flow.id, user.id, sha256(exchangeCode), new Date(Date.now() + EXCHANGE_MS));
+      await this.flows.setExchangeCode(context.flow.id, user, sha256(exchangeCode), new Date(Date.now() + EXCHANGE_MS));
       return this.frontend(context.flow.nextPath, { code: exchangeCode });
     } catch (error) {
       const reason = error instanceof ValidationFailedError ? 'account_exists' : error instanceof AppError ? error.code : 'server_error';
@@ -71,9 +71,10 @@ export class OauthRedirectService {
   }
 
   async exchange(code: string, client: ClientContext): Promise<SignedIn | MfaRequired> {
-    const userId = await this.flows.spendExchangeCode(sha256(code));
-    const user = userId ? await this.users.findById(userId) : null;
-    if (!user) throw new TokenNotValidError();
+    const spent = await this.flows.spendExchangeCode(sha256(code));
+    const user = spent ? await this.users.findById(spent.userId) : null;
+    // Earned with the credentials of its time: a reset or an address claim since voids it.
+    if (!user || user.credentialsVersion !== spent!.credentialsVersion) throw new TokenNotValidError();
     return this.social.signInAs(user, client);
   }
 }

@@ -112,7 +112,7 @@ export class SocialController {
   @ApiOkResponse({ type: SocialAccountResponse })
   @ApiErrors(...OAUTH_ERRORS, 401)
   async connect(@CurrentUser() principal: AuthPrincipal, @Param('provider', ProviderNamePipe) provider: ProviderName, @Body() dto: SocialLoginDto): Promise<SocialAccountResponse> {
-    return toAccountResponse(await this.social.connect(principal.userId, provider, dto));
+    return toAccountResponse(await this.social.connect(principal.user.id, provider, dto));
   }
 
   @ApiBearerAuth()
@@ -121,7 +121,7 @@ export class SocialController {
   @ApiOkResponse({ type: SocialAccountResponse, isArray: true })
   @ApiErrors(401)
   async list(@CurrentUser() principal: AuthPrincipal): Promise<SocialAccountResponse[]> {
-    return (await this.social.list(principal.userId)).map(toAccountResponse);
+    return (await this.social.list(principal.user.id)).map(toAccountResponse);
   }
 
   @ApiBearerAuth()

@@ -64,10 +64,19 @@ export class PassportRedirect implements RedirectSignIn {
   }
 }
 
-/** An error of ours (from the verify callback) stands; the provider down is a 503; anything else it said is a refusal. */
-function providerError(error: Error): AppError {
-  if (error instanceof AppError) return error;
+/** What passport-oauth2 raises for the provider's own answers (its error classes, by name). */
+const PROVIDER_ERRORS = new Set(['InternalOAuthError', 'TokenError', 'AuthorizationError']);
+
+/**
+ * An error of ours (from the verify callback) stands; the provider down is a 503; anything else
+ * the provider said is a refusal. Anything else (the state store's database unreachable) is the
+ * server's own failure and goes to the exception filter as it is: a 503 when the database is down.
+ */
+function providerError(error: Error): Error {
+  if (error instanceof AppError || !PROVIDER_ERRORS.has(error.name)) return error;
   const cause = (error as { oauthError?: { statusCode?: number } }).oauthError;
-  if (cause && (cause.statusCode === undefined || cause.statusCode >= 500)) return new ServiceUnavailableError('The sign-in provider is unavailable, try again later.');
+  if (error.name === 'InternalOAuthError' && (cause === undefined || cause.statusCode === undefined || cause.statusCode >= 500)) {
+    return new ServiceUnavailableError('The sign-in provider is unavailable, try again later.');
+  }
   return new OAuthTokenInvalidError();
 }
