@@ -1,6 +1,6 @@
 import type { Strategy } from 'passport-oauth2';
 import { AppError, OAuthTokenInvalidError, ServiceUnavailableError } from '../../../common/errors/app-error.js';
-import type { CallbackContext } from '../oauth-state.store.js';
+import { StateStoreFailure, type CallbackContext } from '../oauth-state.store.js';
 import type { RedirectSignIn, SocialProfile } from './social-provider.js';
 
 type Outcome = { redirect: string } | { profile: SocialProfile } | { failed: true };
@@ -64,19 +64,15 @@ export class PassportRedirect implements RedirectSignIn {
   }
 }
 
-/** What passport-oauth2 raises for the provider's own answers (its error classes, by name). */
-const PROVIDER_ERRORS = new Set(['InternalOAuthError', 'TokenError', 'AuthorizationError']);
-
 /**
- * An error of ours (from the verify callback) stands; the provider down is a 503; anything else
- * the provider said is a refusal. Anything else (the state store's database unreachable) is the
- * server's own failure and goes to the exception filter as it is: a 503 when the database is down.
+ * An error of ours (from the verify callback) stands; the state store's own failure (its
+ * database unreachable) is the server's and goes to the exception filter as it was thrown (a 503
+ * when the database is down); the provider down is a 503; anything else it said is a refusal.
  */
-function providerError(error: Error): Error {
-  if (error instanceof AppError || !PROVIDER_ERRORS.has(error.name)) return error;
+function providerError(error: Error): unknown {
+  if (error instanceof AppError) return error;
+  if (error instanceof StateStoreFailure) return error.failure;
   const cause = (error as { oauthError?: { statusCode?: number } }).oauthError;
-  if (error.name === 'InternalOAuthError' && (cause === undefined || cause.statusCode === undefined || cause.statusCode >= 500)) {
-    return new ServiceUnavailableError('The sign-in provider is unavailable, try again later.');
-  }
+  if (cause && (cause.statusCode === undefined || cause.statusCode >= 500)) return new ServiceUnavailableError('The sign-in provider is unavailable, try again later.');
   return new OAuthTokenInvalidError();
 }
