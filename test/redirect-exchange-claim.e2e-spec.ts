@@ -5,6 +5,7 @@ import { startApp, type TestApp } from './setup/test-app.js';
 import { linkIn, SmtpSink } from './setup/smtp-sink.js';
 import { bearer, signup, uniqueEmail } from './factories/users.js';
 import { FakeProviders } from './factories/fake-providers.js';
+import { stateCookie } from './factories/redirect.js';
 
 const FRONTEND = 'https://app.example.test';
 const OWNER_PASSWORD = 'quiet-meadow-copper-77';
@@ -58,11 +59,12 @@ describe('the redirect exchange code and an address claim', () => {
     };
     let exchangeCode: string | null;
     try {
-      const authorize = new URL((await t.http.get('/api/auth/google/redirect/?next=/home')).headers.location);
+      const start = await t.http.get('/api/auth/google/redirect/?next=/home');
+      const authorize = new URL(start.headers.location);
       const code = `code-${randomUUID()}`;
       fake.googleCodes.set(code, squatterGoogle);
       fake.codeChallenges.set(code, authorize.searchParams.get('code_challenge')!);
-      const back = await t.http.get(`/api/auth/google/callback/?code=${code}&state=${encodeURIComponent(authorize.searchParams.get('state')!)}`);
+      const back = await t.http.get(`/api/auth/google/callback/?code=${code}&state=${encodeURIComponent(authorize.searchParams.get('state')!)}`).set('Cookie', stateCookie(start));
       exchangeCode = new URL(back.headers.location).searchParams.get('code');
     } finally {
       flows.setExchangeCode = original;

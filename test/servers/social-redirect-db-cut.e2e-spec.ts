@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApp, type TestApp } from '../setup/test-app.js';
 import { TcpProxy } from '../setup/tcp-proxy.js';
 import { FakeProviders } from '../factories/fake-providers.js';
+import { stateCookie } from '../factories/redirect.js';
 
 const FRONTEND = 'https://app.example.test';
 
@@ -44,7 +45,7 @@ describe('the browser redirect flow while the database connection is cut', () =>
     const state = new URL(started.headers.location).searchParams.get('state')!;
     await pgProxy.stop();
     try {
-      const back = await t.http.get(`/api/auth/${provider}/callback/?code=code-${randomUUID()}&state=${encodeURIComponent(state)}`);
+      const back = await t.http.get(`/api/auth/${provider}/callback/?code=code-${randomUUID()}&state=${encodeURIComponent(state)}`).set('Cookie', stateCookie(started));
       expect(back.status).toBe(302);
       const landing = new URL(back.headers.location);
       expect([landing.origin, landing.searchParams.get('error')]).toEqual([FRONTEND, 'server_error']);
