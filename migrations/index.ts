@@ -8,6 +8,7 @@ import { AddRefreshSuccessor1795968651092 } from './1795968651092-AddRefreshSucc
 import { AddUsersEmailKey1795968695884 } from './1795968695884-AddUsersEmailKey.js';
 import { DropMailOutboxBodies1795968790556 } from './1795968790556-DropMailOutboxBodies.js';
 import { AddUsersCredentialsVersion1795972418066 } from './1795972418066-AddUsersCredentialsVersion.js';
+import { AddOauthFlowCredentialsVersion1795984090276 } from './1795984090276-AddOauthFlowCredentialsVersion.js';
 
 /**
  * Every migration, in the order it was written (its timestamp); TypeORM applies them in this
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   AddUsersEmailKey1795968695884,
   DropMailOutboxBodies1795968790556,
   AddUsersCredentialsVersion1795972418066,
+  AddOauthFlowCredentialsVersion1795984090276,
 ];

@@ -6,6 +6,7 @@ import { linkIn, SmtpSink } from './setup/smtp-sink.js';
 import { resetPassword } from './factories/password-reset.js';
 import { bearer, PASSWORD, signup, uniqueEmail, type SignedUp } from './factories/users.js';
 import { FakeProviders } from './factories/fake-providers.js';
+import { stateCookie } from './factories/redirect.js';
 
 /**
  * Pre-account hijacking (Sudhodanan & Paverd, USENIX Security 2022; SECURITY.md 34): an
@@ -114,7 +115,7 @@ describe('pre-account hijacking: the owner proving the address revokes what was 
     const code = `code-${randomUUID()}`;
     fake.googleCodes.set(code, await fake.googleIdToken({ sub: `victim-${randomUUID()}`, email: victimEmail }));
     fake.codeChallenges.set(code, authorize.searchParams.get('code_challenge')!);
-    const back = await t.http.get(`/api/auth/google/callback/?code=${code}&state=${encodeURIComponent(authorize.searchParams.get('state')!)}`);
+    const back = await t.http.get(`/api/auth/google/callback/?code=${code}&state=${encodeURIComponent(authorize.searchParams.get('state')!)}`).set('Cookie', stateCookie(start));
     const exchanged = await t.http.post('/api/auth/exchange/').send({ code: new URL(back.headers.location).searchParams.get('code') });
     expect(exchanged.status).toBe(200);
     expect(exchanged.body.user).toMatchObject({ id: attacker.userId, has_password: false, mfa_enabled: false });
@@ -152,7 +153,7 @@ describe('pre-account hijacking: the owner proving the address revokes what was 
     const code = `code-${randomUUID()}`;
     fake.googleCodes.set(code, attacker.attackerGoogleToken);
     fake.codeChallenges.set(code, authorize.searchParams.get('code_challenge')!);
-    const back = await t.http.get(`/api/auth/google/callback/?code=${code}&state=${encodeURIComponent(authorize.searchParams.get('state')!)}`);
+    const back = await t.http.get(`/api/auth/google/callback/?code=${code}&state=${encodeURIComponent(authorize.searchParams.get('state')!)}`).set('Cookie', stateCookie(start));
     const exchangeCode = new URL(back.headers.location).searchParams.get('code');
     expect(exchangeCode).toEqual(expect.any(String));
 

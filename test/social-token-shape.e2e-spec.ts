@@ -4,6 +4,7 @@ import { SignJWT } from 'jose';
 import { startApp, type TestApp } from './setup/test-app.js';
 import { uniqueEmail } from './factories/users.js';
 import { FakeProviders, GOOGLE_CLIENT_ID, MICROSOFT_APP_ID } from './factories/fake-providers.js';
+import { stateCookie } from './factories/redirect.js';
 
 const INVALID = { detail: 'OAuth token invalid.', code: 'oauth_token_invalid' };
 const FRONTEND = 'https://app.example.test';
@@ -91,7 +92,7 @@ describe('provider tokens that cannot be genuine are refused locally, before any
     const start = await t.http.get('/api/auth/github/redirect/?next=/home');
     const state = new URL(start.headers.location).searchParams.get('state')!;
     const before = fake.requests.length;
-    const back = await t.http.get(`/api/auth/github/callback/?code=${encodeURIComponent('bad code\u00e9')}&state=${encodeURIComponent(state)}`);
+    const back = await t.http.get(`/api/auth/github/callback/?code=${encodeURIComponent('bad code\u00e9')}&state=${encodeURIComponent(state)}`).set('Cookie', stateCookie(start));
     expect(new URL(back.headers.location).searchParams.get('error')).toBe('oauth_token_invalid');
     expect(fake.requests.slice(before)).toEqual([]);
   });

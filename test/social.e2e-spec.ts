@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApp, type TestApp } from './setup/test-app.js';
 import { bearer, PASSWORD, signup, uniqueEmail } from './factories/users.js';
 import { FACEBOOK_APP_ID, FakeProviders, MICROSOFT_APP_ID } from './factories/fake-providers.js';
+import { stateCookie } from './factories/redirect.js';
 import { PROVIDER_NAMES } from '../src/modules/social/providers/registry.js';
 
 const INVALID = { detail: 'OAuth token invalid.', code: 'oauth_token_invalid' };
@@ -288,7 +289,7 @@ describe('social sign-in by browser redirect', () => {
     const code = `auth-code-${randomUUID()}`;
     await consent(code, authorize.searchParams.get('code_challenge')!);
     const state = tamper(authorize.searchParams.get('state')!);
-    const back = await t.http.get(`/api/auth/google/callback/?code=${code}&state=${encodeURIComponent(state)}`);
+    const back = await t.http.get(`/api/auth/google/callback/?code=${code}&state=${encodeURIComponent(state)}`).set('Cookie', stateCookie(start));
     expect(back.status).toBe(302);
     return { landing: new URL(back.headers.location), state, code };
   }
@@ -339,8 +340,11 @@ describe('social sign-in by browser redirect', () => {
     async function flow(options: { challenge?: string; email?: string } = {}) {
       const start = await t.http.get(`/api/auth/${provider}/redirect/?next=/home`);
       expect(start.status).toBe(302);
-      expect(start.headers['set-cookie']).toBeUndefined();
+      // No session: the one cookie is the state's binding to this browser, scoped to the callback.
       const authorize = new URL(start.headers.location);
+      expect(start.headers['set-cookie']).toEqual([
+        `oauth_state=${authorize.searchParams.get('state')}; Max-Age=600; Path=/api/auth/${provider}/callback/; HttpOnly; Secure; SameSite=Lax`,
+      ]);
       expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
       expect(authorize.searchParams.get('redirect_uri')).toBe(`https://auth.example.test/api/auth/${provider}/callback/`);
       const code = `code-${randomUUID()}`;
@@ -348,13 +352,15 @@ describe('social sign-in by browser redirect', () => {
       await consents[provider](code, email);
       fake.codeChallenges.set(code, options.challenge ?? authorize.searchParams.get('code_challenge')!);
       const state = authorize.searchParams.get('state')!;
-      const back = await t.http.get(`/api/auth/${provider}/callback/?code=${code}&state=${encodeURIComponent(state)}`);
+      const cookie = stateCookie(start);
+      const back = await t.http.get(`/api/auth/${provider}/callback/?code=${code}&state=${encodeURIComponent(state)}`).set('Cookie', cookie);
       expect(back.status).toBe(302);
-      expect(back.headers['set-cookie']).toBeUndefined();
-      return { landing: new URL(back.headers.location), state, email };
+      // The binding is spent with the callback; nothing else is set.
+      expect(back.headers['set-cookie']).toEqual([expect.stringMatching(new RegExp(`^oauth_state=; Max-Age=0; .*Path=/api/auth/${provider}/callback/`))]);
+      return { landing: new URL(back.headers.location), state, email, cookie };
     }
 
-    it('lands on next with a one-time code for the person the provider named, without a cookie', async () => {
+    it('lands on next with a one-time code for the person the provider named, without a session cookie', async () => {
       const { landing, email } = await flow();
       expect(`${landing.origin}${landing.pathname}`).toBe(`${FRONTEND}/home`);
       const exchanged = await t.http.post('/api/auth/exchange/').send({ code: landing.searchParams.get('code') });
@@ -363,18 +369,41 @@ describe('social sign-in by browser redirect', () => {
     });
 
     it('accepts the state once, and only from this provider', async () => {
-      const { state, landing } = await flow();
+      const { state, landing, cookie } = await flow();
       expect(landing.searchParams.get('code')).toBeTruthy();
       const replayCode = `code-${randomUUID()}`;
       await consents[provider](replayCode, uniqueEmail());
       const before = fake.requests.length;
-      const replay = await t.http.get(`/api/auth/${provider}/callback/?code=${replayCode}&state=${encodeURIComponent(state)}`);
+      // Even with its cookie kept: the state itself is spent.
+      const replay = await t.http.get(`/api/auth/${provider}/callback/?code=${replayCode}&state=${encodeURIComponent(state)}`).set('Cookie', cookie);
       expect(new URL(replay.headers.location).searchParams.get('error')).toBe('invalid_state');
       expect(fake.requests.slice(before)).toEqual([]);
       const other = PROVIDER_NAMES.find((name) => name !== provider)!;
-      const start = new URL((await t.http.get(`/api/auth/${provider}/redirect/`)).headers.location);
-      const elsewhere = await t.http.get(`/api/auth/${other}/callback/?code=${replayCode}&state=${encodeURIComponent(start.searchParams.get('state')!)}`);
+      const started = await t.http.get(`/api/auth/${provider}/redirect/`);
+      const start = new URL(started.headers.location);
+      const elsewhere = await t.http.get(`/api/auth/${other}/callback/?code=${replayCode}&state=${encodeURIComponent(start.searchParams.get('state')!)}`).set('Cookie', stateCookie(started));
       expect(new URL(elsewhere.headers.location).searchParams.get('error')).toBe('invalid_state');
+    });
+
+    it('is finished only by the browser that started it (login CSRF, RFC 9700 4.7)', async () => {
+      // Someone starts a flow, consents with their own provider account and sends the callback link to another browser.
+      const started = await t.http.get(`/api/auth/${provider}/redirect/?next=/home`);
+      const authorize = new URL(started.headers.location);
+      const code = `code-${randomUUID()}`;
+      await consents[provider](code, uniqueEmail('sender'));
+      fake.codeChallenges.set(code, authorize.searchParams.get('code_challenge')!);
+      const link = `/api/auth/${provider}/callback/?code=${code}&state=${encodeURIComponent(authorize.searchParams.get('state')!)}`;
+      const before = fake.requests.length;
+      const otherBrowser = await t.http.get(link);
+      expect(otherBrowser.headers.location).toBe(`${FRONTEND}/?error=invalid_state`);
+      // A browser with a binding of another flow of its own fares no better.
+      const own = await t.http.get(`/api/auth/${provider}/redirect/`);
+      const mismatched = await t.http.get(link).set('Cookie', stateCookie(own));
+      expect(mismatched.headers.location).toBe(`${FRONTEND}/?error=invalid_state`);
+      expect(fake.requests.slice(before)).toEqual([]);
+      // Neither spent the state: the browser that started the flow still finishes it.
+      const own_ = await t.http.get(link).set('Cookie', stateCookie(started));
+      expect(new URL(own_.headers.location).searchParams.get('code')).toBeTruthy();
     });
 
     it('sends the PKCE verifier, which the token endpoint checks against the challenge', async () => {
@@ -385,11 +414,12 @@ describe('social sign-in by browser redirect', () => {
     });
 
     it('spends the state when the person declines at the provider', async () => {
-      const start = new URL((await t.http.get(`/api/auth/${provider}/redirect/?next=/home`)).headers.location);
+      const started = await t.http.get(`/api/auth/${provider}/redirect/?next=/home`);
+      const start = new URL(started.headers.location);
       const state = encodeURIComponent(start.searchParams.get('state')!);
-      const declined = await t.http.get(`/api/auth/${provider}/callback/?error=access_denied&state=${state}`);
+      const declined = await t.http.get(`/api/auth/${provider}/callback/?error=access_denied&state=${state}`).set('Cookie', stateCookie(started));
       expect(declined.headers.location).toBe(`${FRONTEND}/home?error=access_denied`);
-      const after = await t.http.get(`/api/auth/${provider}/callback/?code=late&state=${state}`);
+      const after = await t.http.get(`/api/auth/${provider}/callback/?code=late&state=${state}`).set('Cookie', stateCookie(started));
       expect(new URL(after.headers.location).searchParams.get('error')).toBe('invalid_state');
     });
 

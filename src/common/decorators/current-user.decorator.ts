@@ -4,6 +4,8 @@ import type { User } from '../../modules/users/user.entity.js';
 /** The session an access token belongs to, found live (neither revoked nor expired) by the authentication step. */
 export interface AuthSession {
   id: string;
+  /** The id of the access token it was reached with. */
+  jti: string;
 }
 
 /**
@@ -12,10 +14,6 @@ export interface AuthSession {
  * user (one database round trip), so no endpoint re-checks.
  */
 export interface AuthPrincipal {
-  userId: string;
-  sessionId: string;
-  /** The access token's id. */
-  jti: string;
   /** The user row as read by the authentication step: it exists and is active. */
   user: User;
   session: AuthSession;

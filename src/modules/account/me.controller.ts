@@ -56,6 +56,6 @@ export class MeController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 401, 429)
   async remove(@CurrentUser() principal: AuthPrincipal, @Body() dto: DeleteAccountDto, @Req() request: FastifyRequest): Promise<void> {
-    await this.deletion.delete(principal.user, dto.password, clientContext(request), principal.sessionId);
+    await this.deletion.delete(principal.user, dto.password, clientContext(request), principal.session.id);
   }
 }

@@ -33,7 +33,7 @@ export class AuditController {
   @ApiOkResponse({ type: SecurityEventResponse, isArray: true })
   @ApiErrors(401, 403)
   async list(@CurrentUser() principal: AuthPrincipal): Promise<SecurityEventResponse[]> {
-    const events = await this.events.recent(principal.userId);
+    const events = await this.events.recent(principal.user.id);
     return events.map((e) => ({ id: e.id, event: e.event, created: e.createdAt.toISOString(), ip: e.ip, user_agent: e.userAgent }));
   }
 }

@@ -12,11 +12,20 @@ import { MailService } from '../mail/mail.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
-import { AddressClaimRepository } from './address-claim.repository.js';
+import { MfaRepository } from './mfa/mfa.repository.js';
 import { ReauthService } from './reauth.service.js';
 
 /** How the owner of the address proved it. */
 export type AddressProof = 'provider_sign_in' | 'password_reset' | 'email_verification';
+
+/**
+ * What another module keeps for a user that a claim revokes (social: linked provider accounts and
+ * pending browser sign-ins). Registered by that module at start; runs in the claim's transaction
+ * and returns how many grants it revoked. Its tables stay its own: this module never names them.
+ */
+export interface ClaimRevocation {
+  revokeForClaim(userId: string): Promise<number>;
+}
 
 /** What a verification request may show besides the key: that it comes from the account holder too. */
 export interface HolderProof {
@@ -35,9 +44,11 @@ export interface HolderProof {
  */
 @Injectable()
 export class AddressClaimService {
+  private readonly revocations: ClaimRevocation[] = [];
+
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly claims: AddressClaimRepository,
+    private readonly mfa: MfaRepository,
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly reauth: ReauthService,
@@ -52,6 +63,11 @@ export class AddressClaimService {
    * when anything was revoked (and the owner was told), false for an address already verified
    * or an account with nothing to revoke.
    */
+  /** Adds what another module revokes at every claim (see ClaimRevocation). */
+  register(revocation: ClaimRevocation): void {
+    this.revocations.push(revocation);
+  }
+
   claim(userId: string, proof: AddressProof, client: ClientContext | null): Promise<boolean> {
     return this.txHost.withTransaction(() => this.revoke(userId, proof, client));
   }
@@ -67,8 +83,8 @@ export class AddressClaimService {
     // no address is ever proven: MFA is the owner's, and a reset never bypasses it (SECURITY.md 20).
     // Kept, it grants nothing on its own once the password, sessions and links are gone.
     const mfa = this.config.emailVerification !== 'none' && (await this.removeMfa(user));
-    const links = await this.claims.unlinkSocialAccounts(user.id);
-    await this.claims.spendPendingSignIns(user.id);
+    let links = 0;
+    for (const revocation of this.revocations) links += await revocation.revokeForClaim(user.id);
     const sessions = await this.sessions.endAllForUser(user.id, 'address_claimed');
     // The address is proven and the credentials changed: sign-ins that read the account before cannot open a session.
     await this.users.markEmailClaimed(user.id);
@@ -80,7 +96,7 @@ export class AddressClaimService {
 
   /** The TOTP secret (confirmed or pending), the recovery codes and the flag; true when there was any. */
   private async removeMfa(user: User): Promise<boolean> {
-    const existed = await this.claims.removeMfa(user.id);
+    const existed = await this.mfa.deleteAll(user.id);
     await this.users.disableMfa(user.id);
     return existed || user.mfaEnabled;
   }
@@ -91,7 +107,7 @@ export class AddressClaimService {
    * is a 400 and draws on the account's login budget like every password re-entry.
    */
   async isAccountHolder(user: User, proof: HolderProof, client: ClientContext): Promise<boolean> {
-    if (proof.principal?.userId === user.id) return true;
+    if (proof.principal?.user.id === user.id) return true;
     if (proof.password === undefined) return false;
     if (!(await this.reauth.passwordMatches(user, proof.password, client))) throw ValidationFailedError.field('password', MESSAGES.invalidPassword);
     return true;

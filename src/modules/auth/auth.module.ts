@@ -6,7 +6,6 @@ import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AccountLifecycleController } from './account-lifecycle.controller.js';
-import { AddressClaimRepository } from './address-claim.repository.js';
 import { AddressClaimService } from './address-claim.service.js';
 import { AccountToken } from './account-token.entity.js';
 import { AccountTokensRepository } from './account-tokens.repository.js';
@@ -50,7 +49,6 @@ import { LocalStrategy } from './strategies/local.strategy.js';
     MfaRepository,
     TotpService,
     MfaLoginService,
-    AddressClaimRepository,
     AddressClaimService,
   ],
   exports: [AuthService, SignInService, SignInReplies, PasswordService, ReauthService, AddressClaimService],

@@ -36,7 +36,7 @@ export class PasswordChangeService {
     const errors: FieldErrors = {};
     if (user.passwordHash) {
       if (!oldPassword) errors.old_password = [MESSAGES.required];
-      else if (!(await this.reauth.passwordMatches(user, oldPassword, client, principal.sessionId))) {
+      else if (!(await this.reauth.passwordMatches(user, oldPassword, client, principal.session.id))) {
         errors.old_password = ['Your old password was entered incorrectly. Please enter it again.'];
       }
     }
@@ -49,9 +49,9 @@ export class PasswordChangeService {
       await this.users.setPassword(user.id, passwordHash);
       await this.tokens.spendAll(user.id, 'password_reset');
       await this.mail.enqueue(user.email, 'password_changed');
-      await this.events.record('password_changed', user.id, client, principal.sessionId);
+      await this.events.record('password_changed', user.id, client, principal.session.id);
       // In the same commit as the new password: no failure after it can leave the others alive.
-      if (this.config.logoutOnPasswordChange) await this.sessions.endAllForUser(user.id, 'password_changed', principal.sessionId);
+      if (this.config.logoutOnPasswordChange) await this.sessions.endAllForUser(user.id, 'password_changed', principal.session.id);
     });
   }
 }

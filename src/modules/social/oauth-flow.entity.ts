@@ -33,6 +33,10 @@ export class OauthFlow {
   @Column({ name: 'user_id', type: 'uuid', nullable: true })
   userId: string | null;
 
+  /** The account's credentials version when the code was issued: the code is void once it changes. */
+  @Column({ name: 'credentials_version', type: 'int', nullable: true })
+  credentialsVersion: number | null;
+
   @Column({ name: 'exchange_code_hash', type: 'char', length: 64, nullable: true })
   exchangeCodeHash: string | null;
 

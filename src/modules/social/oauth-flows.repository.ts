@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { IsNull } from 'typeorm';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { OauthFlow } from './oauth-flow.entity.js';
@@ -37,12 +38,17 @@ export class OauthFlowsRepository {
     return row ? { id: row.id, codeVerifier: row.code_verifier, nextPath: row.next_path } : null;
   }
 
-  async setExchangeCode(id: string, userId: string, codeHash: string, expiresAt: Date): Promise<void> {
-    await this.em.update(OauthFlow, { id }, { userId, exchangeCodeHash: codeHash, exchangeExpiresAt: expiresAt });
+  async setExchangeCode(id: string, user: { id: string; credentialsVersion: number }, codeHash: string, expiresAt: Date): Promise<void> {
+    await this.em.update(OauthFlow, { id }, { userId: user.id, credentialsVersion: user.credentialsVersion, exchangeCodeHash: codeHash, exchangeExpiresAt: expiresAt });
   }
 
-  /** Spends an unexpired exchange code, once; the user it was issued for, or null. */
-  async spendExchangeCode(codeHash: string): Promise<string | null> {
+  /** Spends every exchange code of a user not yet exchanged. */
+  async spendPendingForUser(userId: string): Promise<void> {
+    await this.em.update(OauthFlow, { userId, exchangedAt: IsNull() }, { exchangedAt: () => 'now()' });
+  }
+
+  /** Spends an unexpired exchange code, once; the user it was issued for and that user's credentials version then, or null. */
+  async spendExchangeCode(codeHash: string): Promise<{ userId: string; credentialsVersion: number } | null> {
     const spent = await this.em
       .createQueryBuilder()
       .update(OauthFlow)
@@ -50,6 +56,7 @@ export class OauthFlowsRepository {
       .where('exchange_code_hash = :codeHash AND exchanged_at IS NULL AND exchange_expires_at > now()', { codeHash })
       .returning('*')
       .execute();
-    return (spent.raw as { user_id: string }[])[0]?.user_id ?? null;
+    const row = (spent.raw as { user_id: string; credentials_version: number | null }[])[0];
+    return row && row.credentials_version !== null ? { userId: row.user_id, credentialsVersion: row.credentials_version } : null;
   }
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { appConfig } from '../../config/app.config.js';
@@ -45,10 +45,11 @@ export class OauthRedirectService {
   }
 
   /** Always ends on the frontend: with `code` on success, with `error` otherwise. */
-  async callback(providerName: string, query: { code?: unknown; state?: unknown; error?: unknown }, client: ClientContext): Promise<string> {
+  async callback(providerName: string, query: { code?: unknown; state?: unknown; error?: unknown }, browserState: string | undefined, client: ClientContext): Promise<string> {
     const provider = this.providers.get(providerName);
     const { code, state } = query;
-    if (typeof state !== 'string') return this.frontend('/', { error: 'invalid_state' });
+    // Only the browser that started this flow may finish it (BrowserBinding): the state is not even looked up otherwise.
+    if (typeof state !== 'string' || browserState === undefined || !sameSecret(state, browserState)) return this.frontend('/', { error: 'invalid_state' });
     // Refused at the provider, or a code that cannot be one: the state is spent, the provider never asked.
     const refusal = typeof code !== 'string' || query.error !== undefined ? 'access_denied' : isWellFormedCode(code) ? null : 'oauth_token_invalid';
     if (refusal) {
@@ -61,7 +62,7 @@ export class OauthRedirectService {
       if (!profile || !context.flow) return this.frontend('/', { error: 'invalid_state' });
       const { user } = await this.social.resolveUser(profile, client);
       const exchangeCode = randomBytes(32).toString('base64url');
-      await this.flows.setExchangeCode(context.flow.id, user.id, sha256(exchangeCode), new Date(Date.now() + EXCHANGE_MS));
+      await this.flows.setExchangeCode(context.flow.id, user, sha256(exchangeCode), new Date(Date.now() + EXCHANGE_MS));
       return this.frontend(context.flow.nextPath, { code: exchangeCode });
     } catch (error) {
       const reason = error instanceof ValidationFailedError ? 'account_exists' : error instanceof AppError ? error.code : 'server_error';
@@ -71,9 +72,16 @@ export class OauthRedirectService {
   }
 
   async exchange(code: string, client: ClientContext): Promise<SignedIn | MfaRequired> {
-    const userId = await this.flows.spendExchangeCode(sha256(code));
-    const user = userId ? await this.users.findById(userId) : null;
-    if (!user) throw new TokenNotValidError();
+    const spent = await this.flows.spendExchangeCode(sha256(code));
+    const user = spent ? await this.users.findById(spent.userId) : null;
+    // Earned with the credentials of its time: a reset or an address claim since voids it.
+    if (!user || user.credentialsVersion !== spent!.credentialsVersion) throw new TokenNotValidError();
     return this.social.signInAs(user, client);
   }
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(sha256(a), 'hex');
+  const right = Buffer.from(sha256(b), 'hex');
+  return timingSafeEqual(left, right);
 }

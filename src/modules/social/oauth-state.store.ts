@@ -11,6 +11,13 @@ export interface CallbackContext {
   flow?: ClaimedFlow;
 }
 
+/** The store itself failed (its database unreachable): the server's failure, never the provider's answer. */
+export class StateStoreFailure extends Error {
+  constructor(readonly failure: unknown) {
+    super('the OAuth state store failed');
+  }
+}
+
 type Done<T> = (error: Error | null, ...results: T[]) => void;
 
 /**
@@ -47,14 +54,17 @@ export class OauthStateStore {
   forPassport(provider: string): PassportStateStore {
     return {
       store: (_req, verifier, state, _meta, done) => {
-        this.create(provider, verifier, state?.next).then((handle) => done(null, handle), done);
+        this.create(provider, verifier, state?.next).then(
+          (handle) => done(null, handle),
+          (error: unknown) => done(new StateStoreFailure(error)),
+        );
       },
       verify: (context, providedState, done) => {
         this.claim(provider, providedState).then((flow) => {
           if (!flow) return done(null, false);
           context.flow = flow;
           done(null, flow.codeVerifier, flow);
-        }, done);
+        }, (error: unknown) => done(new StateStoreFailure(error)));
       },
     };
   }

@@ -43,6 +43,11 @@ export class SocialAccountsRepository {
     await this.em.delete(SocialAccount, { id });
   }
 
+  /** Unlinks every provider account of a user; returns how many there were. */
+  async removeAllForUser(userId: string): Promise<number> {
+    return (await this.em.delete(SocialAccount, { userId })).affected ?? 0;
+  }
+
   countForUser(userId: string): Promise<number> {
     return this.em.count(SocialAccount, { where: { userId } });
   }

@@ -1,16 +1,19 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Redirect, Req, Res, type PipeTransform } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Redirect, Req, Res, type PipeTransform } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { NotFoundError, OAuthTokenInvalidError, ProviderNotConfiguredError } from '../../common/errors/app-error.js';
 import { clientContext } from '../../common/http/client-context.js';
+import { socialConfig } from '../../config/social.config.js';
 import { ApiErrors, type ErrorDoc } from '../../common/swagger/api-errors.decorator.js';
 import { DetailResponse } from '../../common/swagger/error.response.js';
 import { TokenPairResponse } from '../auth/dto/token-pair.response.js';
 import type { MfaRequiredResponse } from '../auth/mfa/dto/mfa.dto.js';
 import { SignInReplies } from '../auth/sign-in.replies.js';
 import { ExchangeDto, SocialAccountResponse, SocialLoginDto } from './dto/social.dto.js';
+import { BrowserBinding } from './browser-binding.js';
 import { OauthRedirectService } from './oauth-redirect.service.js';
 import { isProviderName, PROVIDER_NAMES, PROVIDERS, type ProviderName } from './providers/registry.js';
 import type { SocialAccount } from './social-account.entity.js';
@@ -58,7 +61,12 @@ export class SocialController {
     private readonly social: SocialService,
     private readonly replies: SignInReplies,
     private readonly redirects: OauthRedirectService,
-  ) {}
+    @Inject(socialConfig.KEY) config: ConfigType<typeof socialConfig>,
+  ) {
+    this.binding = new BrowserBinding(config.publicUrl);
+  }
+
+  private readonly binding: BrowserBinding;
 
   /** POST /api/auth/{name}/ of every provider (signInRoutes below). */
   async signIn(name: ProviderName, dto: SocialLoginDto, request: FastifyRequest, reply: FastifyReply): Promise<TokenPairResponse | MfaRequiredResponse> {
@@ -73,12 +81,16 @@ export class SocialController {
   @ApiParam({ name: 'provider', enum: PROVIDER_NAMES })
   @ApiOperation({
     summary: 'Start the browser sign-in redirect',
-    description: 'Sends the browser to the provider (authorization code + PKCE, single-use state). `next` is a path on FRONTEND_BASE_URL to land on afterwards.',
+    description:
+      'Sends the browser to the provider (authorization code + PKCE, single-use state). `next` is a path on FRONTEND_BASE_URL to land on afterwards. ' +
+      'Sets the HttpOnly cookie `oauth_state` (SameSite=Lax, path of the provider\'s callback, ten minutes): only the browser that started a flow can finish it.',
   })
   @ApiResponse({ status: 302, description: 'To the provider' })
   @ApiErrors({ description: 'Unknown or unconfigured provider', errors: [...NOT_CONFIGURED.errors, new NotFoundError()] })
-  async redirect(@Param('provider', ProviderNamePipe) provider: ProviderName, @Query('next') next?: string): Promise<{ url: string; statusCode: number }> {
-    return { url: await this.redirects.start(provider, next), statusCode: 302 };
+  async redirect(@Param('provider', ProviderNamePipe) provider: ProviderName, @Res({ passthrough: true }) reply: FastifyReply, @Query('next') next?: string): Promise<{ url: string; statusCode: number }> {
+    const url = await this.redirects.start(provider, next);
+    this.binding.bind(reply, provider, url);
+    return { url, statusCode: 302 };
   }
 
   @Public()
@@ -87,11 +99,18 @@ export class SocialController {
   @ApiParam({ name: 'provider', enum: PROVIDER_NAMES })
   @ApiOperation({
     summary: 'Where the provider sends the browser back',
-    description: 'Lands on FRONTEND_BASE_URL + next with `?code=<one-time code>` (valid one minute, exchange it at /api/auth/exchange/), or with `?error=...`. Never a token in a URL.' + LINKING_RULE,
+    description: 'Lands on FRONTEND_BASE_URL + next with `?code=<one-time code>` (valid one minute, exchange it at /api/auth/exchange/), or with `?error=...`. Never a token in a URL. ' +
+      'Without the `oauth_state` cookie of the browser that started the flow it lands with `error=invalid_state`.' + LINKING_RULE,
   })
   @ApiResponse({ status: 302, description: 'To the frontend' })
-  async callback(@Param('provider', ProviderNamePipe) provider: ProviderName, @Query() query: Record<string, string>, @Req() request: FastifyRequest): Promise<{ url: string; statusCode: number }> {
-    return { url: await this.redirects.callback(provider, query, clientContext(request)), statusCode: 302 };
+  async callback(
+    @Param('provider', ProviderNamePipe) provider: ProviderName,
+    @Query() query: Record<string, string>,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ url: string; statusCode: number }> {
+    const browserState = this.binding.take(request, reply, provider);
+    return { url: await this.redirects.callback(provider, query, browserState, clientContext(request)), statusCode: 302 };
   }
 
   @Public()
@@ -112,7 +131,7 @@ export class SocialController {
   @ApiOkResponse({ type: SocialAccountResponse })
   @ApiErrors(...OAUTH_ERRORS, 401)
   async connect(@CurrentUser() principal: AuthPrincipal, @Param('provider', ProviderNamePipe) provider: ProviderName, @Body() dto: SocialLoginDto): Promise<SocialAccountResponse> {
-    return toAccountResponse(await this.social.connect(principal.userId, provider, dto));
+    return toAccountResponse(await this.social.connect(principal.user.id, provider, dto));
   }
 
   @ApiBearerAuth()
@@ -121,7 +140,7 @@ export class SocialController {
   @ApiOkResponse({ type: SocialAccountResponse, isArray: true })
   @ApiErrors(401)
   async list(@CurrentUser() principal: AuthPrincipal): Promise<SocialAccountResponse[]> {
-    return (await this.social.list(principal.userId)).map(toAccountResponse);
+    return (await this.social.list(principal.user.id)).map(toAccountResponse);
   }
 
   @ApiBearerAuth()

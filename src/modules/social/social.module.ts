@@ -10,6 +10,7 @@ import { OauthRedirectService } from './oauth-redirect.service.js';
 import { OauthFlow } from './oauth-flow.entity.js';
 import { OauthStateStore } from './oauth-state.store.js';
 import { SocialAccount } from './social-account.entity.js';
+import { SocialClaimRevocation } from './social-claim.revocation.js';
 import { SocialAccountsRepository } from './social-accounts.repository.js';
 import { SocialController } from './social.controller.js';
 import { SocialService } from './social.service.js';
@@ -26,6 +27,7 @@ import { SocialService } from './social.service.js';
     SocialAccountsRepository,
     SocialService,
     OauthRedirectService,
+    SocialClaimRevocation,
   ],
 })
 export class SocialModule {}

@@ -31,8 +31,8 @@ export class SessionsController {
   @ApiOkResponse({ type: SessionResponse, isArray: true })
   @ApiErrors(401)
   async list(@CurrentUser() principal: AuthPrincipal): Promise<SessionResponse[]> {
-    const sessions = await this.sessions.list(principal.userId);
-    return sessions.map((session) => toSessionResponse(session, principal.sessionId));
+    const sessions = await this.sessions.list(principal.user.id);
+    return sessions.map((session) => toSessionResponse(session, principal.session.id));
   }
 
   @Delete(':id')
@@ -45,6 +45,6 @@ export class SessionsController {
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError() })) id: string,
     @Req() request: FastifyRequest,
   ): Promise<void> {
-    await this.sessions.endOne(principal.userId, id, clientContext(request));
+    await this.sessions.endOne(principal.user.id, id, clientContext(request));
   }
 }

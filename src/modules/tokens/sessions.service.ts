@@ -86,11 +86,11 @@ export class SessionsService {
    * succeeds again (idempotent, SECURITY.md 14).
    */
   async logout(principal: AuthPrincipal | undefined, refreshToken: string | undefined, all: boolean, client: ClientContext): Promise<void> {
-    let userId = principal?.userId;
-    let sessionId = principal?.sessionId;
+    let userId = principal?.user.id;
+    let sessionId = principal?.session.id;
     if (refreshToken !== undefined) {
       const claims = this.verifier.verify(refreshToken, ['refresh']);
-      if (principal && claims.sub !== principal.userId) throw new TokenNotValidError();
+      if (principal && claims.sub !== principal.user.id) throw new TokenNotValidError();
       // A spent refresh token no longer speaks for a live session: it could be a leaked old copy.
       // Against an ended session it is harmless, and logging out again stays idempotent.
       const state = await this.sessions.refreshTokenState(claims.jti);

@@ -41,9 +41,11 @@ export class MfaRepository {
     return result.raw.length === 1;
   }
 
-  async deleteAll(userId: string): Promise<void> {
-    await this.em.delete(MfaTotp, { userId });
-    await this.em.delete(RecoveryCode, { userId });
+  /** Deletes the TOTP secret (confirmed or pending) and the recovery codes; true when there were any. */
+  async deleteAll(userId: string): Promise<boolean> {
+    const secrets = await this.em.delete(MfaTotp, { userId });
+    const codes = await this.em.delete(RecoveryCode, { userId });
+    return (secrets.affected ?? 0) + (codes.affected ?? 0) > 0;
   }
 
   async replaceRecoveryCodes(userId: string, codes: string[]): Promise<void> {

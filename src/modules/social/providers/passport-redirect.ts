@@ -1,6 +1,6 @@
 import type { Strategy } from 'passport-oauth2';
 import { AppError, OAuthTokenInvalidError, ServiceUnavailableError } from '../../../common/errors/app-error.js';
-import type { CallbackContext } from '../oauth-state.store.js';
+import { StateStoreFailure, type CallbackContext } from '../oauth-state.store.js';
 import type { RedirectSignIn, SocialProfile } from './social-provider.js';
 
 type Outcome = { redirect: string } | { profile: SocialProfile } | { failed: true };
@@ -64,9 +64,14 @@ export class PassportRedirect implements RedirectSignIn {
   }
 }
 
-/** An error of ours (from the verify callback) stands; the provider down is a 503; anything else it said is a refusal. */
-function providerError(error: Error): AppError {
+/**
+ * An error of ours (from the verify callback) stands; the state store's own failure (its
+ * database unreachable) is the server's and goes to the exception filter as it was thrown (a 503
+ * when the database is down); the provider down is a 503; anything else it said is a refusal.
+ */
+function providerError(error: Error): unknown {
   if (error instanceof AppError) return error;
+  if (error instanceof StateStoreFailure) return error.failure;
   const cause = (error as { oauthError?: { statusCode?: number } }).oauthError;
   if (cause && (cause.statusCode === undefined || cause.statusCode >= 500)) return new ServiceUnavailableError('The sign-in provider is unavailable, try again later.');
   return new OAuthTokenInvalidError();

@@ -71,6 +71,6 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     // each endpoint checked the account: 401 token_not_valid, then 403 CSRF, then 403 user_inactive.
     if (this.credential(request)?.viaCookie) this.cookies.assertCsrf(request);
     if (!user.isActive) throw new UserInactiveError();
-    return { userId: user.id, sessionId: claims.sid, jti: claims.jti, user, session: { id: claims.sid } };
+    return { user, session: { id: claims.sid, jti: claims.jti } };
   }
 }
