@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { UserInactiveError } from '../../common/errors/app-error.js';
+import { TokenNotValidError, UserInactiveError } from '../../common/errors/app-error.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import type { SecurityEventType } from '../audit/security-event.entity.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
@@ -11,6 +11,7 @@ import type { TokenPair } from '../tokens/token-claims.js';
 import { TokenIssuerService } from '../tokens/token-issuer.service.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
+import { MfaLoginService } from './mfa/mfa-login.service.js';
 import { MfaRepository } from './mfa/mfa.repository.js';
 
 export interface SignedIn {
@@ -25,14 +26,14 @@ export interface MfaRequired {
 }
 
 /**
- * How the user proved who they are. A password or a provider is a first factor, which the MFA
- * gate applies to; `mfa` is the second step itself, and `signup` a brand-new account.
+ * How the user proved who they are, for a sign-in that starts here: a password or a provider is a
+ * first factor, which the MFA gate applies to; `signup` is a brand-new account (which has no MFA).
+ * The second step has its own entry, completeSecondFactor, which alone opens a session past the gate.
  */
-export type SignInMethod = 'password' | 'social' | 'mfa' | 'signup';
-type FirstFactor = 'password' | 'social';
+export type SignInMethod = 'password' | 'social' | 'signup';
 
 /** The audit event of a completed sign-in: signup keeps its own. */
-const EVENTS: Record<SignInMethod, SecurityEventType> = { password: 'login_succeeded', social: 'login_succeeded', mfa: 'login_succeeded', signup: 'signup' };
+const EVENTS: Record<SignInMethod | 'mfa', SecurityEventType> = { password: 'login_succeeded', social: 'login_succeeded', mfa: 'login_succeeded', signup: 'signup' };
 
 /**
  * Where every sign-in ends (password login, the MFA step, social sign-in and the redirect
@@ -49,18 +50,40 @@ export class SignInService {
     private readonly events: SecurityEventsService,
     private readonly issuer: TokenIssuerService,
     private readonly mfa: MfaRepository,
+    private readonly secondFactor: MfaLoginService,
   ) {}
 
   /**
-   * Signs `user` in, as it was read when its credentials were checked (for the MFA step: with
-   * the credentials version of the ticket). With MFA on, a first factor only earns a ticket for
-   * the second step (POST /api/auth/login/mfa/).
+   * Signs `user` in, as it was read when its credentials were checked. With MFA on, this only
+   * earns a ticket for the second step (POST /api/auth/login/mfa/): there is no way past the gate here.
    */
-  complete(user: User, client: ClientContext, method: 'mfa' | 'signup'): Promise<SignedIn>;
-  complete(user: User, client: ClientContext, method: FirstFactor): Promise<SignedIn | MfaRequired>;
+  complete(user: User, client: ClientContext, method: 'signup'): Promise<SignedIn>;
+  complete(user: User, client: ClientContext, method: SignInMethod): Promise<SignedIn | MfaRequired>;
   async complete(user: User, client: ClientContext, method: SignInMethod): Promise<SignedIn | MfaRequired> {
     if (!user.isActive) throw new UserInactiveError();
-    if (user.mfaEnabled && (method === 'password' || method === 'social')) return this.challenge(user);
+    if (user.mfaEnabled) {
+      if (method === 'signup') throw new Error('a new account cannot have MFA on');
+      return this.challenge(user);
+    }
+    return this.open(user, client, method);
+  }
+
+  /**
+   * The second step: the ticket and the code are checked (MfaLoginService), then the ticket is
+   * spent in the sign-in's transaction, so a failed sign-in leaves it usable. The session opens
+   * only while the credentials the ticket was earned with still hold.
+   */
+  async completeSecondFactor(mfaToken: string, code: string, client: ClientContext): Promise<SignedIn> {
+    const passed = await this.secondFactor.check(mfaToken, code, client);
+    const signedIn = await this.txHost.withTransaction(async () => {
+      if (!(await this.mfa.spendChallenge(passed.ticketId))) return null;
+      return this.open(passed.user, client, 'mfa');
+    });
+    if (!signedIn) throw new TokenNotValidError();
+    return signedIn;
+  }
+
+  private async open(user: User, client: ClientContext, method: SignInMethod | 'mfa'): Promise<SignedIn> {
     const now = new Date();
     const tokens = await this.txHost.withTransaction(async () => {
       await this.users.recordLogin(user.id, now);

@@ -10,8 +10,8 @@ import { MESSAGES } from '../../../common/validation/messages.js';
 import { DetailResponse } from '../../../common/swagger/error.response.js';
 import { TokenPairResponse } from '../dto/token-pair.response.js';
 import { SignInReplies } from '../sign-in.replies.js';
+import { SignInService } from '../sign-in.service.js';
 import { MfaCodeDto, MfaDisableDto, MfaLoginDto, RecoveryCodesResponse, TotpSetupResponse } from './dto/mfa.dto.js';
-import { MfaLoginService } from './mfa-login.service.js';
 import { TotpService } from './totp.service.js';
 
 const BAD_CODE: ErrorDoc = { description: 'Wrong, reused or expired code', errors: [ValidationFailedError.field('code', MESSAGES.invalidCode)] };
@@ -21,7 +21,7 @@ const BAD_CODE: ErrorDoc = { description: 'Wrong, reused or expired code', error
 export class MfaController {
   constructor(
     private readonly totp: TotpService,
-    private readonly mfaLogin: MfaLoginService,
+    private readonly signIn: SignInService,
     private readonly replies: SignInReplies,
   ) {}
 
@@ -73,6 +73,6 @@ export class MfaController {
   @ApiOkResponse({ type: TokenPairResponse })
   @ApiErrors(BAD_CODE, 401, 429)
   async login(@Body() dto: MfaLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenPairResponse> {
-    return this.replies.send(reply, await this.mfaLogin.complete(dto.mfa_token, dto.code, clientContext(request)));
+    return this.replies.send(reply, await this.signIn.completeSecondFactor(dto.mfa_token, dto.code, clientContext(request)));
   }
 }
