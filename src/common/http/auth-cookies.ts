@@ -1,4 +1,5 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sameSecret } from '../crypto.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type {} from '@fastify/cookie';
@@ -79,8 +80,6 @@ export class AuthCookies {
     const cookie = request.cookies?.[this.config.csrfCookieName];
     const header = request.headers[this.config.csrfHeaderName];
     if (typeof cookie !== 'string' || typeof header !== 'string' || cookie.length === 0) throw new CsrfFailedError();
-    const a = Buffer.from(cookie);
-    const b = Buffer.from(header);
-    if (a.length !== b.length || !timingSafeEqual(a, b)) throw new CsrfFailedError();
+    if (!sameSecret(cookie, header)) throw new CsrfFailedError();
   }
 }

@@ -1,8 +1,8 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { appConfig } from '../../config/app.config.js';
-import { sha256Hex as sha256 } from '../../common/crypto.js';
+import { sameSecret, sha256Hex as sha256 } from '../../common/crypto.js';
 import { frontendUrl } from '../../common/http/frontend-url.js';
 import { AppError, TokenNotValidError, ValidationFailedError } from '../../common/errors/app-error.js';
 import type { ClientContext } from '../../common/http/client-context.js';
@@ -78,10 +78,4 @@ export class OauthRedirectService {
     if (!user || user.credentialsVersion !== spent!.credentialsVersion) throw new TokenNotValidError();
     return this.social.signInAs(user, client);
   }
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const left = Buffer.from(sha256(a), 'hex');
-  const right = Buffer.from(sha256(b), 'hex');
-  return timingSafeEqual(left, right);
 }
