@@ -9,6 +9,7 @@ import { AddUsersEmailKey1795968695884 } from './1795968695884-AddUsersEmailKey.
 import { DropMailOutboxBodies1795968790556 } from './1795968790556-DropMailOutboxBodies.js';
 import { AddUsersCredentialsVersion1795972418066 } from './1795972418066-AddUsersCredentialsVersion.js';
 import { AddOauthFlowCredentialsVersion1795984090276 } from './1795984090276-AddOauthFlowCredentialsVersion.js';
+import { AddOperators1795989900752 } from './1795989900752-AddOperators.js';
 
 /**
  * Every migration, in the order it was written (its timestamp); TypeORM applies them in this
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   DropMailOutboxBodies1795968790556,
   AddUsersCredentialsVersion1795972418066,
   AddOauthFlowCredentialsVersion1795984090276,
+  AddOperators1795989900752,
 ];

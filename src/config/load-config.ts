@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { registerAs, type ConfigFactory } from '@nestjs/config';
 import { loadAccountConfig } from './account.config.js';
+import { loadAdminConfig } from './admin.config.js';
 import { loadAppConfig } from './app.config.js';
 import { loadAuthConfig } from './auth.config.js';
 import { loadCookieConfig } from './cookie.config.js';
@@ -34,6 +35,7 @@ function loadAreas(env: Env, secrets: DevelopmentSecrets) {
     app,
     auth: loadAuthConfig(env, secrets.jwtSecret),
     account: loadAccountConfig(env),
+    admin: loadAdminConfig(env),
     cookie: loadCookieConfig(env, app),
     database: loadDatabaseConfig(env),
     mail: loadMailConfig(env),

@@ -6,6 +6,8 @@ export interface AuthSession {
   id: string;
   /** The id of the access token it was reached with. */
   jti: string;
+  /** It was opened through the MFA step (a second factor proven at sign-in). */
+  secondFactor: boolean;
 }
 
 /**

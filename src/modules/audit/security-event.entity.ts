@@ -42,6 +42,18 @@ export class SecurityEvent {
   @Column({ name: 'session_id', type: 'uuid', nullable: true })
   sessionId: string | null;
 
+  /** Who did it, when not the user itself: the staff member (null for the CLI and the user's own actions). */
+  @Column({ name: 'actor_id', type: 'uuid', nullable: true })
+  actorId: string | null;
+
+  /** The account an admin action was about; no foreign key, so the record outlives the account. */
+  @Column({ name: 'target_id', type: 'uuid', nullable: true })
+  targetId: string | null;
+
+  /** What an admin action changed, e.g. `{"is_active": [true, false]}`, and where it came from (`"via": "cli"`). */
+  @Column({ type: 'jsonb', nullable: true })
+  details: Record<string, unknown> | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 }

@@ -87,7 +87,7 @@ export class SignInService {
     const now = new Date();
     const tokens = await this.txHost.withTransaction(async () => {
       await this.users.recordLogin(user.id, now);
-      const started = await this.sessions.start(user, client);
+      const started = await this.sessions.start(user, client, method === 'mfa');
       await this.events.record(EVENTS[method], user.id, client, started.sessionId);
       return started;
     });

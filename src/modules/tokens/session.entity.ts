@@ -22,6 +22,10 @@ export class Session {
   @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
   userAgent: string | null;
 
+  /** Opened through the MFA step (a second factor was proven at sign-in). */
+  @Column({ name: 'second_factor', default: false })
+  secondFactor: boolean;
+
   /** When the newest refresh token of this session expires; after that the session is dead. */
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;

@@ -33,16 +33,18 @@ export class SessionsRepository {
    * session ended on any instance is refused by every instance at once (SECURITY.md 13).
    * Plain SQL built once from the entity metadata, as in UsersRepository.findById.
    */
-  async findLiveSessionUser(sessionId: string, userId: string): Promise<User | null> {
+  async findLiveSessionUser(sessionId: string, userId: string): Promise<{ user: User; secondFactor: boolean } | null> {
     if (!this.selectSessionUser) {
       const columns = this.em.connection
         .getMetadata(User)
         .columns.map((column) => `u."${column.databaseName}" AS "${column.propertyName}"`)
         .join(', ');
-      this.selectSessionUser = `SELECT ${columns} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.user_id = $2 AND ${LIVE}`;
+      this.selectSessionUser = `SELECT ${columns}, s.second_factor AS "$secondFactor" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.user_id = $2 AND ${LIVE}`;
     }
     const rows: Record<string, unknown>[] = await this.em.query(this.selectSessionUser, [sessionId, userId]);
-    return rows.length ? Object.assign(new User(), rows[0]) : null;
+    if (!rows.length) return null;
+    const { $secondFactor, ...user } = rows[0];
+    return { user: Object.assign(new User(), user), secondFactor: $secondFactor === true };
   }
 
   /** True while the session is live and its user active; with a refresh jti, also while that token is unspent. */

@@ -36,11 +36,11 @@ export class SessionsService {
    * share-locked until commit), so a sign-in racing a password change, a reset or an address
    * claim cannot leave a session behind (SECURITY.md 15, 34).
    */
-  start(user: User, client: ClientContext): Promise<TokenPair & { sessionId: string }> {
-    return this.txHost.withTransaction(() => this.open(user, client));
+  start(user: User, client: ClientContext, secondFactor: boolean): Promise<TokenPair & { sessionId: string }> {
+    return this.txHost.withTransaction(() => this.open(user, client, secondFactor));
   }
 
-  private async open(user: User, client: ClientContext): Promise<TokenPair & { sessionId: string }> {
+  private async open(user: User, client: ClientContext, secondFactor: boolean): Promise<TokenPair & { sessionId: string }> {
     const current = await this.users.lockCredentials(user.id);
     if (!current || !current.isActive || current.credentialsVersion !== user.credentialsVersion) throw new AuthenticationFailedError();
     const userId = user.id;
@@ -55,6 +55,7 @@ export class SessionsService {
       ip: client.ip,
       userAgent: client.userAgent?.slice(0, 512) ?? null,
       expiresAt: refresh.expiresAt,
+      secondFactor,
     });
     await this.sessions.insertToken({ jti: refresh.jti, sessionId, userId, expiresAt: refresh.expiresAt });
     return { access: this.issuer.issue('access', userId, sessionId, now).token, refresh: refresh.token, sessionId };

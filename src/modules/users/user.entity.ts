@@ -32,6 +32,10 @@ export class User {
   @Column({ name: 'is_staff', default: false })
   isStaff: boolean;
 
+  /** Superuser rights (grant or remove staff rights, act on other staff); a superuser is always staff too (ck_users_superuser_is_staff). */
+  @Column({ name: 'is_superuser', default: false })
+  isSuperuser: boolean;
+
   @Column({ name: 'email_verified', default: false })
   emailVerified: boolean;
 

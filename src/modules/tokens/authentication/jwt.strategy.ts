@@ -66,11 +66,11 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
 
   async validate(request: FastifyRequest, payload: unknown): Promise<AuthPrincipal> {
     const claims = this.verifier.checkClaims(payload, ['access']);
-    const user = await this.sessionAuth.liveSessionUser(claims);
+    const { user, secondFactor } = await this.sessionAuth.liveSessionUser(claims);
     // Checked after the token and before the account state, in the order the answers had when
     // each endpoint checked the account: 401 token_not_valid, then 403 CSRF, then 403 user_inactive.
     if (this.credential(request)?.viaCookie) this.cookies.assertCsrf(request);
     if (!user.isActive) throw new UserInactiveError();
-    return { user, session: { id: claims.sid, jti: claims.jti } };
+    return { user, session: { id: claims.sid, jti: claims.jti, secondFactor } };
   }
 }

@@ -18,10 +18,10 @@ export class SessionAuthService {
   ) {}
 
   /** The user of the access token's live session, in one round trip; whether the user is active is the caller's to check. */
-  async liveSessionUser(claims: TokenClaims): Promise<User> {
-    const user = await this.sessions.findLiveSessionUser(claims.sid, claims.sub);
-    if (!user) throw new TokenNotValidError();
-    return user;
+  async liveSessionUser(claims: TokenClaims): Promise<{ user: User; secondFactor: boolean }> {
+    const found = await this.sessions.findLiveSessionUser(claims.sid, claims.sub);
+    if (!found) throw new TokenNotValidError();
+    return found;
   }
 
   /** POST /api/token/verify/: an access or refresh token of a live session of an active user; a refresh token also unspent. */
