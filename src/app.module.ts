@@ -5,6 +5,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ThrottleModule } from './throttle/throttle.module.js';
 import { AccountModule } from './modules/account/account.module.js';
+import { AdminModule } from './modules/admin/admin.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { DevUiModule } from './modules/dev-ui/dev-ui.module.js';
 import { SocialModule } from './modules/social/social.module.js';
@@ -22,6 +23,7 @@ import { UsersModule } from './modules/users/users.module.js';
     TokensModule,
     AuthModule,
     AccountModule,
+    AdminModule,
     AuditModule,
     SocialModule,
   ],
