@@ -5,6 +5,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ThrottleModule } from './throttle/throttle.module.js';
 import { AccountModule } from './modules/account/account.module.js';
+import { AdminUiModule } from './modules/admin/admin-ui.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { DevUiModule } from './modules/dev-ui/dev-ui.module.js';
 import { SocialModule } from './modules/social/social.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: configFactories(config) }),
         DevUiModule.register(config.app.devUi),
+        AdminUiModule.register(config.admin.ui),
       ],
     };
   }
