@@ -97,6 +97,8 @@ export const ADMIN_UI_HTML = `<!doctype html>
           <option value="email">E-mail A–Z</option><option value="-email">E-mail Z–A</option>
           <option value="-last_login">Last sign-in, latest first</option><option value="last_login">Last sign-in, earliest first</option>
         </select></div>
+      <div><label for="page-size">Per page</label>
+        <select id="page-size" data-testid="page-size"><option>10</option><option selected>25</option><option>50</option><option>100</option></select></div>
       <div><button type="submit" class="primary" data-testid="search-submit">Search</button></div>
     </form>
     <table data-testid="user-table">
@@ -146,8 +148,7 @@ export const ADMIN_UI_HTML = `<!doctype html>
 export const ADMIN_UI_SCRIPT = `'use strict';
 // The tokens live in this object only: nothing goes to storage, and every call is made with
 // credentials: 'omit', so no cookie is sent or kept (the page authenticates with a bearer header).
-const state = { access: null, refresh: null, email: null, mfaToken: null, renewing: null, list: null, user: null, eventsPage: 1 };
-const PAGE_SIZE = 25;
+const state = { access: null, refresh: null, me: null, email: null, mfaToken: null, renewing: null, list: null, user: null, eventsPage: 1 };
 const EVENTS_PAGE_SIZE = 20;
 const $ = (id) => document.getElementById(id);
 
@@ -312,16 +313,17 @@ async function signedIn(data, email) {
   state.access = data.access;
   state.refresh = data.refresh;
   state.email = data.user ? data.user.email : email;
+  state.me = data.user ? data.user.id : null;
   state.mfaToken = null;
+  $('password').value = '';
+  $('mfa-code').value = '';
   try {
-    await loadUsers({ search: '', is_active: '', is_staff: '', ordering: '-date_joined' }, 1);
+    await loadUsers(readFilters(), 1);
   } catch (error) {
     // Not staff, or staff without the second factor: this sign-in is of no use here, so end it.
     await endSession();
     throw error;
   }
-  $('password').value = '';
-  $('mfa-code').value = '';
   view('users');
   $('search').focus();
 }
@@ -365,18 +367,18 @@ $('sign-out').onclick = handler(async () => {
 // ---- the user list
 
 function readFilters() {
-  return { search: $('search').value.trim(), is_active: $('filter-active').value, is_staff: $('filter-staff').value, ordering: $('ordering').value };
+  return { search: $('search').value.trim(), is_active: $('filter-active').value, is_staff: $('filter-staff').value, ordering: $('ordering').value, page_size: $('page-size').value };
 }
 
 async function loadUsers(filters, page) {
-  const query = new URLSearchParams({ page: String(page), page_size: String(PAGE_SIZE), ordering: filters.ordering });
+  const query = new URLSearchParams({ page: String(page), page_size: filters.page_size, ordering: filters.ordering });
   for (const name of ['search', 'is_active', 'is_staff']) if (filters[name]) query.set(name, filters[name]);
   const data = await api('GET', '/api/admin/users/?' + query);
   state.list = { filters, page };
   const rows = data.results.map(userRow);
   if (!rows.length) rows.push(emptyRow('No user matches.', 8));
   $('user-rows').replaceChildren(...rows);
-  const pages = Math.max(1, Math.ceil(data.count / PAGE_SIZE));
+  const pages = Math.max(1, Math.ceil(data.count / Number(filters.page_size)));
   $('user-count').textContent = data.count === 1 ? '1 user' : data.count + ' users';
   $('users-page').textContent = 'Page ' + page + ' of ' + pages;
   $('users-prev').disabled = !data.previous;
@@ -454,7 +456,7 @@ async function loadEvents(page) {
   state.eventsPage = page;
   const rows = data.results.map((event) => {
     const row = el('tr', null, { 'data-testid': 'event-row' });
-    const actor = !event.actor ? '—' : event.actor === state.user.id ? 'the user' : event.actor;
+    const actor = !event.actor ? '—' : event.actor === state.user.id ? 'the user' : event.actor === state.me ? 'you' : event.actor;
     row.append(el('td', when(event.created)), el('td', event.event, { 'data-testid': 'event-type' }), el('td', actor, { class: 'wrap' }), el('td', event.ip || '—'),
       el('td', event.user_agent || '—', { class: 'wrap' }), el('td', event.details ? JSON.stringify(event.details) : '—', { class: 'wrap' }));
     return row;
