@@ -24,6 +24,7 @@ export class AddOperators1795989900752 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX ix_users_search_phone ON users (phone text_pattern_ops)`);
     await queryRunner.query(`CREATE INDEX ix_users_date_joined ON users (date_joined, id)`);
     await queryRunner.query(`CREATE INDEX ix_users_last_login ON users (last_login, id)`);
+    await queryRunner.query(`CREATE INDEX ix_users_last_login_desc ON users (last_login DESC NULLS LAST, id DESC)`);
     await queryRunner.query(`CREATE INDEX ix_users_superusers ON users (id) WHERE is_superuser AND is_active`);
 
     await queryRunner.query(`ALTER TABLE sessions ADD COLUMN second_factor boolean NOT NULL DEFAULT false`);
@@ -43,7 +44,7 @@ export class AddOperators1795989900752 implements MigrationInterface {
     }
     await queryRunner.query(`ALTER TABLE security_events DROP COLUMN details, DROP COLUMN target_id, DROP COLUMN actor_id`);
     await queryRunner.query(`ALTER TABLE sessions DROP COLUMN second_factor`);
-    for (const index of ['ix_users_superusers', 'ix_users_last_login', 'ix_users_date_joined', 'ix_users_search_phone', 'ix_users_search_full_name', 'ix_users_search_last_name', 'ix_users_search_first_name', 'ix_users_search_email']) {
+    for (const index of ['ix_users_superusers', 'ix_users_last_login_desc', 'ix_users_last_login', 'ix_users_date_joined', 'ix_users_search_phone', 'ix_users_search_full_name', 'ix_users_search_last_name', 'ix_users_search_first_name', 'ix_users_search_email']) {
       await queryRunner.query(`DROP INDEX ${index}`);
     }
     await queryRunner.query(`ALTER TABLE users DROP CONSTRAINT ck_users_superuser_is_staff`);

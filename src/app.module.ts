@@ -5,6 +5,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ThrottleModule } from './throttle/throttle.module.js';
 import { AccountModule } from './modules/account/account.module.js';
+import { AdminModule } from './modules/admin/admin.module.js';
 import { AdminUiModule } from './modules/admin/admin-ui.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { DevUiModule } from './modules/dev-ui/dev-ui.module.js';
@@ -23,13 +24,14 @@ import { UsersModule } from './modules/users/users.module.js';
     TokensModule,
     AuthModule,
     AccountModule,
+    AdminModule,
     AuditModule,
     SocialModule,
   ],
   controllers: [HealthController],
 })
 export class AppModule {
-  /** The config loadConfig() read once at start; the developer page is mounted only when enabled. */
+  /** The config loadConfig() read once at start; the developer and admin pages are mounted only when enabled. */
   static forRoot(config: Config): DynamicModule {
     return {
       module: AppModule,

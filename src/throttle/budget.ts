@@ -24,6 +24,34 @@ export async function fromStore<T>(operation: Promise<T>): Promise<T> {
   }
 }
 
+/** Redis glob metacharacters taken literally (KEYS/SCAN MATCH patterns). */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Deletes every key of the limiter that starts with `prefix`: an operator's unlock, which must
+ * clear counters whose full key it cannot know (the addresses an account was tried from). In
+ * Redis a SCAN (the client's REDIS_KEY_PREFIX is not applied to its pattern, so it is added
+ * here); in this process the limiter's own map. Returns how many were deleted.
+ */
+export async function deletePrefixed(limiter: RateLimiterAbstract, redis: Redis | null, prefix: string): Promise<number> {
+  const wanted = limiter.getKey(prefix);
+  const keys: string[] = [];
+  if (redis) {
+    const base = redis.options.keyPrefix ?? '';
+    const stream = redis.scanStream({ match: `${escapeGlob(base + wanted)}*`, count: 500 });
+    for await (const batch of stream as AsyncIterable<string[]>) keys.push(...batch.map((key) => key.slice(base.length)));
+  } else {
+    const storage = (limiter as unknown as { _memoryStorage?: { _storage?: unknown } })._memoryStorage?._storage;
+    // A private field of rate-limiter-flexible's memory store; throttle-unlock tests fail loudly if it moves.
+    if (!(storage instanceof Map)) throw new Error('rate-limiter-flexible: the memory store has no key map to unlock from');
+    keys.push(...[...(storage.keys() as Iterable<string>)].filter((key) => key.startsWith(wanted)));
+  }
+  await Promise.all(keys.map((key) => limiter.delete(limiter.parseKey(key))));
+  return keys.length;
+}
+
 /** Takes one point; a refusal carries the wait, a store failure is a 503. */
 export async function takePoint(limiter: RateLimiterAbstract, key: string, options?: { customDuration: number }): Promise<Verdict> {
   try {
@@ -53,5 +81,10 @@ export class Budget {
   /** The guarded work succeeded and should not count against the key (e.g. a right code). */
   async giveBack(key: string): Promise<void> {
     await fromStore(this.limiter.reward(key, 1));
+  }
+
+  /** An operator's unlock: the key starts afresh. */
+  async clear(key: string): Promise<void> {
+    await fromStore(this.limiter.delete(key));
   }
 }

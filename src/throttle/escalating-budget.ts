@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { fromStore, newLimiter, takePoint, type Verdict } from './budget.js';
+import { deletePrefixed, fromStore, newLimiter, takePoint, type Verdict } from './budget.js';
 
 export interface EscalatingPolicy {
   /** Attempts per key in the window before delays start. */
@@ -28,7 +28,7 @@ export class EscalatingBudget {
   private readonly gate: RateLimiterAbstract;
 
   constructor(
-    redis: Redis | null,
+    private readonly redis: Redis | null,
     name: string,
     private readonly policy: EscalatingPolicy,
   ) {
@@ -58,5 +58,10 @@ export class EscalatingBudget {
   /** The right password: the key starts afresh. */
   async clear(key: string): Promise<void> {
     await fromStore(Promise.all([this.counter.delete(key), this.gate.delete(key)]));
+  }
+
+  /** An operator's unlock: every key starting with `prefix` starts afresh. */
+  async clearPrefixed(prefix: string): Promise<void> {
+    await fromStore(Promise.all([deletePrefixed(this.counter, this.redis, prefix), deletePrefixed(this.gate, this.redis, prefix)]));
   }
 }

@@ -80,6 +80,15 @@ export class PermissionDeniedError extends AppError {
   }
 }
 
+/** ADMIN_REQUIRE_MFA: the admin API wants a session opened with the second factor, not only an account that has one. */
+export class AdminMfaRequiredError extends AppError {
+  readonly status = 403;
+  readonly code = 'admin_mfa_required';
+  constructor() {
+    super('The admin API requires two-factor authentication: turn on MFA and sign in again with your code.');
+  }
+}
+
 export class NotFoundError extends AppError {
   readonly status = 404;
   readonly code = 'not_found';

@@ -10,6 +10,7 @@ export const MESSAGES = {
   notObject: (got: string) => `Invalid data. Expected a dictionary, but got ${got}.`,
   emailTaken: 'A user with this email already exists.',
   phoneTaken: 'A user with this phone already exists.',
+  superuserIsStaff: 'A superuser must also be staff.',
   passwordsDiffer: 'Passwords do not match.',
   passwordTooShort: (min: number) => `This password is too short. It must contain at least ${min} characters.`,
   passwordTooCommon: 'This password is too common.',

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ValidationFailedError } from '../../common/errors/app-error.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { MESSAGES } from '../../common/validation/messages.js';
@@ -11,6 +13,7 @@ import { UsersService } from '../users/users.service.js';
 @Injectable()
 export class AccountDeletionService {
   constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly reauth: ReauthService,
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
@@ -24,7 +27,10 @@ export class AccountDeletionService {
         throw ValidationFailedError.field('password', MESSAGES.invalidPassword);
       }
     }
-    await this.sessions.endAllForUser(user.id, 'account_deleted');
-    await this.users.delete(user.id);
+    // One commit: the last active superuser is refused (400) with its sessions untouched.
+    await this.txHost.withTransaction(async () => {
+      await this.sessions.endAllForUser(user.id, 'account_deleted');
+      await this.users.delete(user.id);
+    });
   }
 }

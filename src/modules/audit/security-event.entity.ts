@@ -18,6 +18,14 @@ export const SECURITY_EVENTS = [
   'mfa_enabled',
   'mfa_disabled',
   'mfa_recovery_codes_regenerated',
+  // What operators did (actor_id, target_id, details): through the admin API, or the CLI (details.via = "cli").
+  'admin_user_changed',
+  'admin_user_deleted',
+  'admin_sessions_ended',
+  'admin_throttles_cleared',
+  'admin_password_reset_sent',
+  'admin_mfa_reset',
+  'admin_superuser_created',
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENTS)[number];
 

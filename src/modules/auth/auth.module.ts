@@ -19,6 +19,7 @@ import { LoginThrottleService } from './login-throttle.service.js';
 import { MfaChallenge } from './mfa/mfa-challenge.entity.js';
 import { MfaTotp } from './mfa/mfa-totp.entity.js';
 import { RecoveryCode } from './mfa/recovery-code.entity.js';
+import { MfaAdminService } from './mfa/mfa-admin.service.js';
 import { MfaLoginService } from './mfa/mfa-login.service.js';
 import { MfaController } from './mfa/mfa.controller.js';
 import { MfaRepository } from './mfa/mfa.repository.js';
@@ -49,8 +50,9 @@ import { LocalStrategy } from './strategies/local.strategy.js';
     MfaRepository,
     TotpService,
     MfaLoginService,
+    MfaAdminService,
     AddressClaimService,
   ],
-  exports: [AuthService, SignInService, SignInReplies, PasswordService, ReauthService, AddressClaimService],
+  exports: [AuthService, SignInService, SignInReplies, PasswordService, ReauthService, AddressClaimService, PasswordResetService, LoginThrottleService, MfaAdminService],
 })
 export class AuthModule {}

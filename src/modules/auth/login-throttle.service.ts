@@ -30,6 +30,21 @@ export class LoginThrottleService {
     ];
   }
 
+  /**
+   * An operator's unlock (admin API, CLI): the account's password budgets, from every address it
+   * was tried from, and its second-factor budget start afresh. The per-IP budgets stay: an
+   * address guessing at many accounts is not this account's to forgive.
+   */
+  async unlock(email: string, userId: string): Promise<void> {
+    const account = emailKey(email);
+    await Promise.all([
+      this.policies.passwordAccount.clear(account),
+      this.policies.passwordAccountIp.clearPrefixed(`${account}|`),
+      // TotpService keys the second-factor budget by user id.
+      this.policies.mfaCodes.clear(userId),
+    ]);
+  }
+
   /** Throws ThrottledError (429 with Retry-After) when any budget is spent, a 503 when the store is down. */
   async reserve(email: string, ip: string | null): Promise<PasswordAttempt> {
     const keys = this.keys(email, ip);

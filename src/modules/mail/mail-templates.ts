@@ -1,5 +1,5 @@
 /** The mails the service sends; each has a plain-text and an HTML part. */
-const TEMPLATES = ['verify_email', 'password_reset', 'password_changed', 'password_reset_done', 'email_verified', 'unverified_credentials_revoked'] as const;
+const TEMPLATES = ['verify_email', 'password_reset', 'password_changed', 'password_reset_done', 'email_verified', 'unverified_credentials_revoked', 'mfa_reset'] as const;
 export type MailTemplate = (typeof TEMPLATES)[number];
 
 export function isMailTemplate(name: string): name is MailTemplate {
@@ -96,6 +96,15 @@ export function renderMail(template: MailTemplate, ctx: MailContext): RenderedMa
         subject: 'E-mail address confirmed',
         lines: ['Your e-mail address is now confirmed.'],
         footer: ALARM(ctx),
+      });
+    case 'mfa_reset':
+      return layout(ctx, {
+        subject: 'Two-step verification was turned off',
+        lines: [
+          'An administrator turned off two-step verification on your account, after checking that you asked for it.',
+          'Your authenticator app and recovery codes no longer work. You can turn two-step verification on again once you are signed in.',
+        ],
+        footer: `If you did not ask for this, contact your administrator at once and reset your password at ${ctx.frontendBaseUrl}.`,
       });
     case 'unverified_credentials_revoked':
       return layout(ctx, {

@@ -13,6 +13,7 @@ import { TokenPairResponse } from '../auth/dto/token-pair.response.js';
 import type { MfaRequiredResponse } from '../auth/mfa/dto/mfa.dto.js';
 import { SignInReplies } from '../auth/sign-in.replies.js';
 import { ExchangeDto, SocialAccountResponse, SocialLoginDto } from './dto/social.dto.js';
+import { toSocialAccountResponse } from './social-account.mapper.js';
 import { BrowserBinding } from './browser-binding.js';
 import { OauthRedirectService } from './oauth-redirect.service.js';
 import { isProviderName, PROVIDER_NAMES, PROVIDERS, type ProviderName } from './providers/registry.js';
@@ -34,17 +35,6 @@ const LINKING_RULE =
   'before the provider account is linked, the account\'s password is removed, every session ends, MFA is turned off and every provider account linked before is disconnected; ' +
   '(with ACCOUNT_EMAIL_VERIFICATION=none, MFA stays: no address is ever proven there, and MFA alone grants nothing); the address becomes verified and the owner is mailed (they can choose a password with password reset). ' +
   'Tokens that are malformed, oversize or signed with an algorithm other than RS256 (`alg: none`, HS256) are refused with 400 before any request to the provider.';
-
-function toAccountResponse(account: SocialAccount): SocialAccountResponse {
-  return {
-    id: account.id,
-    provider: account.provider,
-    uid: account.uid,
-    email: account.email,
-    date_joined: account.dateJoined.toISOString(),
-    last_login: account.lastLogin ? account.lastLogin.toISOString() : null,
-  };
-}
 
 /** A `{provider}` path segment: a name from the registry, or 404 as for any unknown path. */
 class ProviderNamePipe implements PipeTransform<string, ProviderName> {
@@ -131,7 +121,7 @@ export class SocialController {
   @ApiOkResponse({ type: SocialAccountResponse })
   @ApiErrors(...OAUTH_ERRORS, 401)
   async connect(@CurrentUser() principal: AuthPrincipal, @Param('provider', ProviderNamePipe) provider: ProviderName, @Body() dto: SocialLoginDto): Promise<SocialAccountResponse> {
-    return toAccountResponse(await this.social.connect(principal.user.id, provider, dto));
+    return toSocialAccountResponse(await this.social.connect(principal.user.id, provider, dto));
   }
 
   @ApiBearerAuth()
@@ -140,7 +130,7 @@ export class SocialController {
   @ApiOkResponse({ type: SocialAccountResponse, isArray: true })
   @ApiErrors(401)
   async list(@CurrentUser() principal: AuthPrincipal): Promise<SocialAccountResponse[]> {
-    return (await this.social.list(principal.user.id)).map(toAccountResponse);
+    return (await this.social.list(principal.user.id)).map(toSocialAccountResponse);
   }
 
   @ApiBearerAuth()

@@ -29,5 +29,6 @@ import { SocialService } from './social.service.js';
     OauthRedirectService,
     SocialClaimRevocation,
   ],
+  exports: [SocialService],
 })
 export class SocialModule {}

@@ -8,7 +8,7 @@ import { BlacklistedToken } from './blacklisted-token.entity.js';
 import { OutstandingToken } from './outstanding-token.entity.js';
 import { Session } from './session.entity.js';
 
-export type RevokeReason = 'logout' | 'logout_all' | 'session_deleted' | 'password_changed' | 'password_reset' | 'refresh_reuse' | 'user_deactivated' | 'account_deleted' | 'address_claimed';
+export type RevokeReason = 'logout' | 'logout_all' | 'session_deleted' | 'password_changed' | 'password_reset' | 'refresh_reuse' | 'user_deactivated' | 'account_deleted' | 'address_claimed' | 'ended_by_admin';
 
 /** A session (alias `s`) is live while it is neither revoked nor expired. */
 const LIVE = 's.revoked_at IS NULL AND s.expires_at > now()';

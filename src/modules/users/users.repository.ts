@@ -8,6 +8,30 @@ import { User } from './user.entity.js';
 
 export type ProfileChanges = Partial<Pick<User, 'firstName' | 'lastName' | 'phone'>>;
 
+/** The admin list's orderings: each is an index scan (AddOperators), the id breaking ties so pages never overlap. */
+export const USER_ORDERINGS = {
+  email: 'email_key',
+  date_joined: 'date_joined',
+  last_login: 'last_login',
+} as const;
+export type UserOrdering = keyof typeof USER_ORDERINGS | `-${keyof typeof USER_ORDERINGS}`;
+
+export interface UserQuery {
+  /** Prefix of the address, a name or the phone number, any case. */
+  search?: string;
+  isActive?: boolean;
+  isStaff?: boolean;
+  emailVerified?: boolean;
+  ordering: UserOrdering;
+  offset: number;
+  limit: number;
+}
+
+/** LIKE's wildcards and escape taken literally. */
+function likePrefix(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
+}
+
 /** A column change; `credentialsVersion` may be an SQL expression (a bump). */
 export type UserChanges = { [K in keyof Omit<User, 'id' | 'email' | 'emailKey'>]?: User[K] | (() => string) };
 
@@ -34,20 +58,23 @@ export class UsersRepository {
     return this.txHost.tx;
   }
 
-  private selectById?: string;
+  private columns?: string;
+
+  /** Every column under its property name, built once from the entity metadata. */
+  private get userColumns(): string {
+    this.columns ??= this.em.connection
+      .getMetadata(User)
+      .columns.map((column) => `"${column.databaseName}" AS "${column.propertyName}"`)
+      .join(', ');
+    return this.columns;
+  }
 
   /**
    * Every authenticated request loads its user, so this one lookup skips TypeORM's query
-   * builder (over a third of the CPU of GET /api/me/ in a profile): the statement is built once
-   * from the entity metadata, each column under its property name, and run as plain SQL.
+   * builder (over a third of the CPU of GET /api/me/ in a profile) and runs plain SQL.
    */
   async findById(id: string): Promise<User | null> {
-    if (!this.selectById) {
-      const meta = this.em.connection.getMetadata(User);
-      const columns = meta.columns.map((column) => `"${column.databaseName}" AS "${column.propertyName}"`).join(', ');
-      this.selectById = `SELECT ${columns} FROM "${meta.tableName}" WHERE "id" = $1`;
-    }
-    const rows: Record<string, unknown>[] = await this.em.query(this.selectById, [id]);
+    const rows: Record<string, unknown>[] = await this.em.query(`SELECT ${this.userColumns} FROM users WHERE id = $1`, [id]);
     return rows.length ? Object.assign(new User(), rows[0]) : null;
   }
 
@@ -98,6 +125,52 @@ export class UsersRepository {
   /** The row, locked until the transaction ends: `share` lets other readers lock it too, `update` lets nobody. */
   lock(id: string, mode: 'share' | 'update'): Promise<User | null> {
     return this.em.findOne(User, { where: { id }, lock: { mode: mode === 'share' ? 'pessimistic_read' : 'pessimistic_write' } });
+  }
+
+  /**
+   * One page of accounts and how many match. The search is a prefix, any case, of the address
+   * key, either name, the full name or the phone number: each has its own text_pattern_ops index,
+   * so the OR is a bitmap of index scans rather than a scan of the table.
+   */
+  async page(query: UserQuery): Promise<{ count: number; users: User[] }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (query.search) {
+      const lowered = param(likePrefix(query.search.normalize('NFKC').toLowerCase()));
+      const raw = param(likePrefix(query.search));
+      where.push(
+        `(email_key LIKE ${lowered} OR lower(first_name) LIKE ${lowered} OR lower(last_name) LIKE ${lowered}` +
+          ` OR lower(first_name || ' ' || last_name) LIKE ${lowered} OR phone LIKE ${raw})`,
+      );
+    }
+    if (query.isActive !== undefined) where.push(`is_active = ${param(query.isActive)}`);
+    if (query.isStaff !== undefined) where.push(`is_staff = ${param(query.isStaff)}`);
+    if (query.emailVerified !== undefined) where.push(`email_verified = ${param(query.emailVerified)}`);
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const descending = query.ordering.startsWith('-');
+    const column = USER_ORDERINGS[query.ordering.replace(/^-/, '') as keyof typeof USER_ORDERINGS];
+    // Accounts that never signed in sort last either way (ix_users_last_login and _desc match these).
+    const direction = (descending ? 'DESC' : 'ASC') + (column === 'last_login' ? ' NULLS LAST' : '');
+    const [{ count }]: { count: string }[] = await this.em.query(`SELECT count(*) AS count FROM users ${filter}`, params);
+    const rows: Record<string, unknown>[] = await this.em.query(
+      `SELECT ${this.userColumns} FROM users ${filter} ORDER BY ${column} ${direction}, id ${descending ? 'DESC' : 'ASC'} LIMIT ${param(query.limit)} OFFSET ${param(query.offset)}`,
+      params,
+    );
+    return { count: Number(count), users: rows.map((row) => Object.assign(new User(), row)) };
+  }
+
+  /** The active superusers, locked until the transaction ends: two admins cannot each remove "the other" last one. */
+  async lockActiveSuperusers(): Promise<string[]> {
+    const rows: { id: string }[] = await this.em.query(`SELECT id FROM users WHERE is_superuser AND is_active ORDER BY id FOR UPDATE`);
+    return rows.map((row) => row.id);
+  }
+
+  async anySuperuser(): Promise<boolean> {
+    return this.em.exists(User, { where: { isSuperuser: true } });
   }
 
   /** Sessions and tokens go with the user (ON DELETE CASCADE). */

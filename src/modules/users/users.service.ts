@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ValidationFailedError } from '../../common/errors/app-error.js';
 import { MESSAGES } from '../../common/validation/messages.js';
 import type { User } from './user.entity.js';
-import { UsersRepository, type ProfileChanges } from './users.repository.js';
+import { UsersRepository, type ProfileChanges, type UserQuery } from './users.repository.js';
 import type { PatchProfileDto } from './dto/update-profile.dto.js';
 
 /** What a new account is created with; the address key is derived from `email`, never given. */
 export type NewUser = Omit<Partial<User>, 'emailKey'> & Pick<User, 'id' | 'email'>;
+
+/** What staff may change of an account (is_staff and is_superuser only a superuser: AdminUsersService). */
+export type AdminChanges = Partial<Pick<User, 'firstName' | 'lastName' | 'phone' | 'emailVerified' | 'isActive' | 'isStaff' | 'isSuperuser'>>;
+
+export const LAST_SUPERUSER = 'This is the last active superuser: it cannot be deactivated, demoted or deleted. Make another account a superuser first.';
 
 /** The account's row, share-locked: what a sign-in checks before it opens a session. */
 export interface CredentialsState {
@@ -22,7 +29,10 @@ export interface CredentialsState {
  */
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly users: UsersRepository,
+  ) {}
 
   findById(id: string): Promise<User | null> {
     return this.users.findById(id);
@@ -112,8 +122,58 @@ export class UsersService {
     return user ? { isActive: user.isActive, credentialsVersion: user.credentialsVersion } : null;
   }
 
-  /** Removes the account; its sessions and tokens go with it. */
-  delete(id: string): Promise<void> {
-    return this.users.delete(id);
+  /**
+   * Removes the account; its sessions and tokens go with it. Never the last active superuser,
+   * however asked (admin, CLI or DELETE /api/me/). `authorize` sees the locked row first; the
+   * account removed, or null when there was none.
+   */
+  delete(id: string, authorize: (user: User) => void = () => {}): Promise<User | null> {
+    return this.txHost.withTransaction(async () => {
+      await this.keepLastSuperuser(id, false);
+      const user = await this.users.lock(id, 'update');
+      if (!user) return null;
+      authorize(user);
+      await this.users.delete(id);
+      return user;
+    });
+  }
+
+  /** The admin list: one page of the accounts matching the query, and how many match. */
+  page(query: UserQuery): Promise<{ count: number; users: User[] }> {
+    return this.users.page(query);
+  }
+
+  anySuperuser(): Promise<boolean> {
+    return this.users.anySuperuser();
+  }
+
+  /**
+   * An operator's change of an account, in one transaction with the row locked: the account as
+   * changed, or null when there is none; `authorize` sees the locked row first. A superuser is always staff too, and the last active
+   * superuser stays one (keepLastSuperuser).
+   */
+  changeByAdmin(id: string, changes: AdminChanges, authorize: (before: User) => void): Promise<{ before: User; after: User } | null> {
+    return this.txHost.withTransaction(async () => {
+      const roles = changes.isActive !== undefined || changes.isStaff !== undefined || changes.isSuperuser !== undefined;
+      // The superusers are locked before the account, the same order every such change takes.
+      const superusers = roles ? await this.users.lockActiveSuperusers() : [];
+      const before = await this.users.lock(id, 'update');
+      if (!before) return null;
+      authorize(before);
+      const after = { ...before, ...changes };
+      if (after.isSuperuser && !after.isStaff) throw ValidationFailedError.field(changes.isStaff === false ? 'is_staff' : 'is_superuser', MESSAGES.superuserIsStaff);
+      if (roles && superusers.length === 1 && superusers[0] === id && !(after.isActive && after.isSuperuser)) {
+        throw ValidationFailedError.field('non_field_errors', LAST_SUPERUSER);
+      }
+      if (changes.phone && (await this.users.phoneTaken(changes.phone, id))) throw ValidationFailedError.field('phone', MESSAGES.phoneTaken);
+      await this.users.update(id, changes);
+      return { before, after };
+    });
+  }
+
+  /** 400 when `id` is the only active superuser and would stop being one; joins the caller's transaction. */
+  private async keepLastSuperuser(id: string, remainsSuperuser: boolean): Promise<void> {
+    const superusers = await this.users.lockActiveSuperusers();
+    if (!remainsSuperuser && superusers.length === 1 && superusers[0] === id) throw ValidationFailedError.field('non_field_errors', LAST_SUPERUSER);
   }
 }

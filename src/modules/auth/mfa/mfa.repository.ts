@@ -1,3 +1,4 @@
+import { IsNull } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
@@ -51,6 +52,11 @@ export class MfaRepository {
   async replaceRecoveryCodes(userId: string, codes: string[]): Promise<void> {
     await this.em.delete(RecoveryCode, { userId });
     await this.em.insert(RecoveryCode, codes.map((code) => ({ id: randomUUID(), userId, codeHash: hashCode(code), usedAt: null })));
+  }
+
+  /** Recovery codes not used yet. */
+  unusedRecoveryCodes(userId: string): Promise<number> {
+    return this.em.count(RecoveryCode, { where: { userId, usedAt: IsNull() } });
   }
 
   /** Spends a recovery code; false when it is unknown or already used. */
