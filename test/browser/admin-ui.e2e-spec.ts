@@ -87,13 +87,22 @@ describe('the admin page in a real browser', () => {
     await page.getByLabel('Code').press('Enter');
   }
 
-  const signedInAsAdmin = () => page.getByTestId('who').filter({ hasText: `Signed in as ${admin.email}` }).waitFor();
   const error = () => page.getByTestId('error');
+  /** Signed in, or else the reason the page showed. */
+  async function signedInAsAdmin() {
+    await page.getByTestId('who').filter({ hasText: /\S/ }).or(visibleError()).first().waitFor();
+    expect([await page.getByTestId('who').innerText(), await error().isVisible() ? await error().innerText() : '']).toEqual([`Signed in as ${admin.email}`, '']);
+  }
   const focused = async () => {
     const element = page.locator(':focus');
     return [await element.getAttribute('data-testid'), await element.textContent()];
   };
-  const notice = () => page.getByTestId('notice');
+  const visibleError = () => page.locator('[data-testid=error]:not([hidden])');
+  /** The answer an action shows: `text` in the notice, and no error. */
+  async function expectNotice(text: string | RegExp) {
+    await page.getByTestId('notice').filter({ hasText: text }).or(visibleError()).first().waitFor();
+    expect(await visibleError().count() ? await visibleError().innerText() : '').toBe('');
+  }
 
   async function openUser(email: string) {
     await page.getByLabel('Search').fill(email);
@@ -186,7 +195,7 @@ describe('the admin page in a real browser', () => {
     expect(await page.getByTestId('event-type').allInnerTexts()).toEqual(expect.arrayContaining(['signup', 'login_succeeded']));
 
     await page.getByTestId('end-sessions').click();
-    await notice().filter({ hasText: 'Sessions ended: 2.' }).waitFor();
+    await expectNotice('Every session of the account has ended. Sessions ended: 2.');
     await page.getByTestId('empty').filter({ hasText: 'No open session.' }).waitFor();
     expect((await t.http.post('/api/token/refresh/').send({ refresh: target.refresh })).status).toBe(401);
     expect(await liveSessions(target.userId)).toBe(0);
@@ -195,13 +204,13 @@ describe('the admin page in a real browser', () => {
     for (let i = 0; i < 3; i++) expect((await t.http.post('/api/login/').send({ email: target.email, password: 'wrong-password-x' })).status).toBe(401);
     expect((await t.http.post('/api/login/').send({ email: target.email, password: 'wrong-password-x' })).status).toBe(429);
     await page.getByTestId('unlock').click();
-    await notice().filter({ hasText: /\S/ }).waitFor();
+    await expectNotice('The account can sign in again.');
     // Unlocked, the account has its free allowance again: two more wrong passwords are checked (401), not refused.
     for (let i = 0; i < 2; i++) expect((await t.http.post('/api/login/').send({ email: target.email, password: 'wrong-password-x' })).status).toBe(401);
     const fresh = await login(t.http, target.email);
 
     await page.getByTestId('send-reset').click();
-    await notice().filter({ hasText: /\S/ }).waitFor();
+    await expectNotice('Password reset e-mail has been sent.');
     const mail = await sink.waitFor(target.email, /Reset your password/);
     expect(mail.text).toContain('https://app.example.test');
 
@@ -213,7 +222,7 @@ describe('the admin page in a real browser', () => {
     expect(await page.getByTestId('session-row').count()).toBe(1);
 
     await page.getByTestId('toggle-active').click();
-    await notice().filter({ hasText: 'is deactivated' }).waitFor();
+    await expectNotice(`${target.email} is deactivated; their sessions have ended.`);
     expect(await page.getByTestId('field-status').innerText()).toBe('inactive');
     expect(await page.getByTestId('toggle-active').innerText()).toBe('Activate');
     const me = await t.http.get('/api/me/').set(...bearer(fresh.access));
@@ -225,7 +234,7 @@ describe('the admin page in a real browser', () => {
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
     await page.getByTestId('toggle-active').click();
-    await notice().filter({ hasText: 'is active again' }).waitFor();
+    await expectNotice(`${target.email} is active again.`);
     expect((await t.http.post('/api/login/').send({ email: target.email, password: PASSWORD })).status).toBe(200);
   });
 

@@ -6,6 +6,7 @@
  * assignment would throw rather than render.
  */
 export const ADMIN_UI_STYLE = `
+  [hidden] { display: none !important; }
   body { font: 14px/1.45 system-ui, sans-serif; margin: 0; color: #1d2330; background: #f6f7f9; }
   header { display: flex; align-items: center; gap: 12px; padding: 10px 20px; background: #1d2330; color: #fff; }
   header h1 { font-size: 17px; margin: 0; flex: 1; }
@@ -475,7 +476,13 @@ $('events-next').onclick = handler(() => loadEvents(state.eventsPage + 1));
 /** Back to the list (reloaded, since an action may have changed the user), focus on the user's row. */
 async function back() {
   const id = state.user.id;
-  await loadUsers(state.list.filters, state.list.page);
+  try {
+    await loadUsers(state.list.filters, state.list.page);
+  } catch (error) {
+    // The list got shorter (say, an inactive-only list after an activation): its page is gone.
+    if (!(error instanceof ApiError && error.status === 404 && state.list.page > 1)) throw error;
+    await loadUsers(state.list.filters, 1);
+  }
   view('users');
   const row = [...$('user-rows').querySelectorAll('button')].find((button) => button.dataset.id === id);
   (row || $('search')).focus();
