@@ -29,6 +29,12 @@ export function setupSwagger(app: INestApplication, social: SocialConfig): void 
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `access` token from signup, login or refresh' })
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'Login only: email and password' })
+    .addTag(
+      'admin',
+      'Operators: staff only (`is_staff`, read from the database on every request). Granting or removing staff and superuser rights, and changing another staff account, need `is_superuser`. ' +
+        'With ADMIN_REQUIRE_MFA (on by default in production) the session must have been opened through the MFA step: otherwise 403 `admin_mfa_required`. ' +
+        'Every change is an audit event with the actor, the target and the change (GET /api/admin/events/). The last active superuser cannot be deactivated, demoted or deleted.',
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config);
   markUnconfiguredProviders(document, social);

@@ -107,10 +107,12 @@ export class AdminUsersService {
   }
 
   /** Clears the account's login, re-authentication and second-factor throttles. */
-  async unlock(actor: AdminActor, id: string): Promise<void> {
-    const user = await this.writable(actor, id);
-    await this.throttle.unlock(user.email, user.id);
-    await this.events.recordAdmin('admin_throttles_cleared', actor, id);
+  unlock(actor: AdminActor, id: string): Promise<void> {
+    return this.txHost.withTransaction(async () => {
+      const user = await this.writable(actor, id);
+      await this.throttle.unlock(user.email, user.id);
+      await this.events.recordAdmin('admin_throttles_cleared', actor, id);
+    });
   }
 
   /** Queues the same reset mail as "forgot password" (its link, its expiry); 400 for a disabled account, which could not use it. */

@@ -48,6 +48,38 @@ function rethrowUnique(error: unknown): never {
   throw error;
 }
 
+/**
+ * The two statements of one page of the admin list (how many match, and the page), as
+ * UsersRepository.page runs them; exported so the index test can EXPLAIN exactly these.
+ */
+export function userPageStatements(query: UserQuery, columns: string): Record<'count' | 'page', { sql: string; params: unknown[] }> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (query.search) {
+    const lowered = param(likePrefix(query.search.normalize('NFKC').toLowerCase()));
+    const raw = param(likePrefix(query.search));
+    where.push(
+      `(email_key LIKE ${lowered} OR lower(first_name) LIKE ${lowered} OR lower(last_name) LIKE ${lowered}` +
+        ` OR lower(first_name || ' ' || last_name) LIKE ${lowered} OR phone LIKE ${raw})`,
+    );
+  }
+  if (query.isActive !== undefined) where.push(`is_active = ${param(query.isActive)}`);
+  if (query.isStaff !== undefined) where.push(`is_staff = ${param(query.isStaff)}`);
+  if (query.emailVerified !== undefined) where.push(`email_verified = ${param(query.emailVerified)}`);
+  const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const count = { sql: `SELECT count(*) AS count FROM users ${filter}`, params: [...params] };
+  const descending = query.ordering.startsWith('-');
+  const column = USER_ORDERINGS[query.ordering.replace(/^-/, '') as keyof typeof USER_ORDERINGS];
+  // Accounts that never signed in sort last either way (ix_users_last_login and _desc match these).
+  const direction = (descending ? 'DESC' : 'ASC') + (column === 'last_login' ? ' NULLS LAST' : '');
+  const sql = `SELECT ${columns} FROM users ${filter} ORDER BY ${column} ${direction}, id ${descending ? 'DESC' : 'ASC'} LIMIT ${param(query.limit)} OFFSET ${param(query.offset)}`;
+  return { count, page: { sql, params } };
+}
+
 /** The users table's SQL; only UsersService uses it (UsersModule does not export it). */
 @Injectable()
 export class UsersRepository {
@@ -133,33 +165,9 @@ export class UsersRepository {
    * so the OR is a bitmap of index scans rather than a scan of the table.
    */
   async page(query: UserQuery): Promise<{ count: number; users: User[] }> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (query.search) {
-      const lowered = param(likePrefix(query.search.normalize('NFKC').toLowerCase()));
-      const raw = param(likePrefix(query.search));
-      where.push(
-        `(email_key LIKE ${lowered} OR lower(first_name) LIKE ${lowered} OR lower(last_name) LIKE ${lowered}` +
-          ` OR lower(first_name || ' ' || last_name) LIKE ${lowered} OR phone LIKE ${raw})`,
-      );
-    }
-    if (query.isActive !== undefined) where.push(`is_active = ${param(query.isActive)}`);
-    if (query.isStaff !== undefined) where.push(`is_staff = ${param(query.isStaff)}`);
-    if (query.emailVerified !== undefined) where.push(`email_verified = ${param(query.emailVerified)}`);
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const descending = query.ordering.startsWith('-');
-    const column = USER_ORDERINGS[query.ordering.replace(/^-/, '') as keyof typeof USER_ORDERINGS];
-    // Accounts that never signed in sort last either way (ix_users_last_login and _desc match these).
-    const direction = (descending ? 'DESC' : 'ASC') + (column === 'last_login' ? ' NULLS LAST' : '');
-    const [{ count }]: { count: string }[] = await this.em.query(`SELECT count(*) AS count FROM users ${filter}`, params);
-    const rows: Record<string, unknown>[] = await this.em.query(
-      `SELECT ${this.userColumns} FROM users ${filter} ORDER BY ${column} ${direction}, id ${descending ? 'DESC' : 'ASC'} LIMIT ${param(query.limit)} OFFSET ${param(query.offset)}`,
-      params,
-    );
+    const statements = userPageStatements(query, this.userColumns);
+    const [{ count }]: { count: string }[] = await this.em.query(statements.count.sql, statements.count.params);
+    const rows: Record<string, unknown>[] = await this.em.query(statements.page.sql, statements.page.params);
     return { count: Number(count), users: rows.map((row) => Object.assign(new User(), row)) };
   }
 
