@@ -144,8 +144,10 @@ describe('the admin page in a real browser', () => {
     await page.getByTestId('users-prev').click();
     await page.getByTestId('users-page').filter({ hasText: 'Page 1 of 2' }).waitFor();
 
-    const hostileRow = page.getByTestId('user-row').filter({ hasText: users[0].email });
-    expect(await hostileRow.locator('td').nth(1).textContent()).toBe(`${hostile} User`);
+    await page.getByLabel('Search').fill(users[0].email);
+    await page.getByLabel('Search').press('Enter');
+    await page.getByTestId('user-count').filter({ hasText: '1 user' }).waitFor();
+    expect(await page.getByTestId('user-row').locator('td').nth(1).textContent()).toBe(`${hostile} User`);
     expect(await page.locator('[data-pwned]').count()).toBe(0);
 
     await page.getByLabel('Search').fill(`${marker}-nobody`);
@@ -225,17 +227,30 @@ describe('the admin page in a real browser', () => {
     await expectNotice(`${target.email} is deactivated; their sessions have ended.`);
     expect(await page.getByTestId('field-status').innerText()).toBe('inactive');
     expect(await page.getByTestId('toggle-active').innerText()).toBe('Activate');
+    // Deactivation ended the session too, so the token is refused as one of an ended session.
     const me = await t.http.get('/api/me/').set(...bearer(fresh.access));
-    expect([me.status, me.body]).toEqual([403, { detail: 'User account is disabled.', code: 'user_inactive' }]);
+    expect([me.status, me.body]).toEqual([401, { detail: 'Given token not valid for any token type', code: 'token_not_valid' }]);
     expect((await t.http.post('/api/token/refresh/').send({ refresh: fresh.refresh })).status).toBe(401);
+    const refused = await t.http.post('/api/login/').send({ email: target.email, password: PASSWORD });
+    expect([refused.status, refused.body.code]).toEqual([403, 'user_inactive']);
 
+    // Newest first: each action the operator took, with its change, above what the user did.
     const events = await page.getByTestId('event-type').allInnerTexts();
+    expect(events.filter((type) => type.startsWith('admin_'))).toEqual(['admin_user_changed', 'admin_password_reset_sent', 'admin_throttles_cleared', 'admin_sessions_ended']);
     expect(events).toEqual(expect.arrayContaining(['signup', 'login_succeeded', 'login_failed']));
+    const changed = page.getByTestId('event-row').first();
+    expect(await changed.locator('td').nth(2).innerText()).toBe('you');
+    expect(JSON.parse(await changed.getByTestId('event-details').innerText())).toEqual({ is_active: [true, false], sessions_ended: 1 });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
     await page.getByTestId('toggle-active').click();
     await expectNotice(`${target.email} is active again.`);
     expect((await t.http.post('/api/login/').send({ email: target.email, password: PASSWORD })).status).toBe(200);
+
+    // Escape leaves the user for the list, where the focus is back on that user.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('users').waitFor();
+    expect(await focused()).toEqual(['open-user', target.email]);
   });
 
   it('renews a refused access token once with the refresh token, and signs out when the refresh is refused too', async () => {

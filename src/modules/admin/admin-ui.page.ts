@@ -459,7 +459,7 @@ async function loadEvents(page) {
     const row = el('tr', null, { 'data-testid': 'event-row' });
     const actor = !event.actor ? '—' : event.actor === state.user.id ? 'the user' : event.actor === state.me ? 'you' : event.actor;
     row.append(el('td', when(event.created)), el('td', event.event, { 'data-testid': 'event-type' }), el('td', actor, { class: 'wrap' }), el('td', event.ip || '—'),
-      el('td', event.user_agent || '—', { class: 'wrap' }), el('td', event.details ? JSON.stringify(event.details) : '—', { class: 'wrap' }));
+      el('td', event.user_agent || '—', { class: 'wrap' }), el('td', event.details && Object.keys(event.details).length ? JSON.stringify(event.details) : '—', { class: 'wrap', 'data-testid': 'event-details' }));
     return row;
   });
   if (!rows.length) rows.push(emptyRow('No event recorded.', 6));
