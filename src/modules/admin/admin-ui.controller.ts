@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../../common/decorators/public.decorator.js';
-import { ADMIN_UI_HTML, ADMIN_UI_SCRIPT, ADMIN_UI_STYLE } from './admin-ui.page.js';
+import { ADMIN_UI_HTML, ADMIN_UI_STYLE } from './admin-ui.page.js';
+import { ADMIN_UI_SCRIPT } from './admin-ui.script.js';
 
 const STYLE_HASH = createHash('sha256').update(ADMIN_UI_STYLE).digest('base64');
 
