@@ -100,7 +100,7 @@ describe('admin API review: input', () => {
       ['until', '2024-01-01T10Z'],
     ]) {
       const answer = await t.http.get(`/api/admin/events/?${field}=${encodeURIComponent(value)}`).set(...bearer(root.access));
-      expect([value, answer.status, answer.body]).toEqual([value, 400, { [field]: ['Enter a valid date/time.'] }]);
+      expect([value, answer.status, answer.body]).toEqual([value, 400, { [field]: ['Enter a valid date/time: a date (2026-11-29) or a date-time with its offset (2026-11-29T12:00:00Z).'] }]);
     }
   });
 

@@ -99,8 +99,8 @@ export class SecurityEventsService {
     return { count: Number(count), events: ids.map((row) => byId.get(row.id)!).filter(Boolean) };
   }
 
-  /** The last events about one account (its own and operators' actions on it), newest first. */
-  async about(userId: string, limit = 50): Promise<SecurityEvent[]> {
-    return (await this.page({ user: userId, offset: 0, limit })).events;
+  /** The last events about one account (its own, and operators' actions on it), newest first. */
+  about(userId: string, limit = 50): Promise<SecurityEvent[]> {
+    return this.txHost.tx.find(SecurityEvent, { where: [{ userId }, { targetId: userId }], order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
   }
 }

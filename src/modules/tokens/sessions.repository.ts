@@ -141,6 +141,11 @@ export class SessionsRepository {
   }
 
   /** Ends every live session of a user, optionally sparing one; returns the ended ids. */
+  /** The user's second factor is gone: no session of theirs counts as opened with one any more. */
+  async forgetSecondFactor(userId: string): Promise<void> {
+    await this.em.update(Session, { userId, secondFactor: true }, { secondFactor: false });
+  }
+
   async revokeAllForUser(userId: string, reason: RevokeReason, exceptSessionId?: string): Promise<string[]> {
     const query = this.em
       .createQueryBuilder()

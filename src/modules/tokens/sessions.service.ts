@@ -105,6 +105,15 @@ export class SessionsService {
     await this.events.record(all ? 'logout_all' : 'logout', userId, client, sessionId);
   }
 
+  /**
+   * MFA was turned off (by its holder or an operator): the sessions stay, but none counts as
+   * opened with a second factor any more, so ADMIN_REQUIRE_MFA wants a new sign-in with the next
+   * authenticator, not a re-enrolment from an old session.
+   */
+  forgetSecondFactor(userId: string): Promise<void> {
+    return this.sessions.forgetSecondFactor(userId);
+  }
+
   async end(sessionIds: string[], reason: RevokeReason): Promise<void> {
     await this.sessions.revoke(sessionIds, reason);
   }
