@@ -16,12 +16,16 @@ export interface Instance {
   stop(): Promise<void>;
 }
 
+/** Jest loads this module afresh for each test file: one build per file, however many instances it starts. */
+let built = false;
+
 /**
  * Builds the service and starts it as a separate process: a second instance in every sense
  * (its own Passport registry, memory and connections), as behind a load balancer.
  */
 export async function spawnInstance(env: Record<string, string>): Promise<Instance> {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  if (!built) execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  built = true;
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
     env: { ...process.env, ...testEnv(), LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
