@@ -225,4 +225,23 @@ describe('data retention', () => {
     // Users are never housekeeping's to delete.
     expect((await sizes()).users).toBe(today.users);
   });
+
+  // PGlite is PostgreSQL in single-user mode, without autovacuum: deleted rows would keep their
+  // room for good, and the files would grow as if nothing were deleted. PostgreSQL's autovacuum
+  // does it there, at its own pace.
+  it('vacuums what it emptied on the embedded database, so new rows reuse the room of deleted ones', async () => {
+    const embedded = !process.env.DATABASE_URL;
+    const heapBytes = async () => Number((await t.db.query(`SELECT pg_relation_size('security_events') AS n`))[0].n);
+    const yearOld = () =>
+      t.db.query(`INSERT INTO security_events (id, event, ip, created_at) SELECT gen_random_uuid(), 'login_failed', '203.0.113.9', now() - interval '1 year' FROM generate_series(1, 5000)`);
+    await yearOld();
+    const full = await heapBytes();
+    const report = await housekeepingAt(new Date());
+    expect(report.batches.security_events.reduce((sum, n) => sum + n, 0)).toBe(5000);
+    expect(report.vacuumed).toEqual(embedded ? ['security_events'] : []);
+    if (embedded) {
+      await yearOld();
+      expect(await heapBytes()).toBeLessThanOrEqual(full);
+    }
+  });
 });

@@ -20,13 +20,19 @@ export const HOUSEKEEPING_LOCK_KEY = 0x6175_7468_686b_6570n;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** What one run deleted: per table, the rows of each batch (statement) in order. */
+/** What one run deleted: per kind of row, the rows of each batch (statement) in order; and the tables it vacuumed. */
 export interface HousekeepingReport {
   now: Date;
   batches: Record<string, number[]>;
+  vacuumed: string[];
 }
 
-type Purge = (limit: number) => Promise<number>;
+interface Task {
+  name: string;
+  /** Where its deletes land, foreign-key cascades included. */
+  tables: string[];
+  purge: (limit: number) => Promise<number>;
+}
 
 /**
  * Deletes what has outlived its use, table by table, in batches of HOUSEKEEPING_BATCH_SIZE rows;
@@ -78,42 +84,66 @@ export class HousekeepingService implements OnApplicationShutdown {
     return outcome.ran ? outcome.result : null;
   }
 
-  /** The tables in an order that leaves the fewest rows to foreign-key cascades: a session goes after its refresh tokens. */
-  private tasks(now: Date): [string, Purge][] {
+  /** In an order that leaves the fewest rows to foreign-key cascades: a session goes after its refresh tokens. */
+  private tasks(now: Date): Task[] {
     const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS);
+    const tokens = ['outstanding_tokens', 'blacklisted_tokens'];
     return [
-      ['refresh_tokens', (limit) => this.sessions.purgeExpiredRefreshTokens(now, limit)],
-      ['sessions', (limit) => this.sessions.purgeEnded(daysAgo(this.config.sessionDays), now, limit)],
-      ['mfa_challenges', (limit) => this.mfa.purgeExpiredChallenges(now, limit)],
-      ['oauth_flows', (limit) => this.oauthStates.purgeExpired(now, limit)],
-      ['account_tokens', (limit) => this.accountTokens.purgeExpired(now, limit)],
-      ['mail_outbox', (limit) => this.mail.purgeFinished(daysAgo(this.config.mailDays), limit)],
-      ['security_events', (limit) => this.events.purgeOlderThan(daysAgo(this.config.auditDays), limit)],
+      { name: 'refresh_tokens', tables: tokens, purge: (limit) => this.sessions.purgeExpiredRefreshTokens(now, limit) },
+      { name: 'sessions', tables: ['sessions', ...tokens], purge: (limit) => this.sessions.purgeEnded(daysAgo(this.config.sessionDays), now, limit) },
+      { name: 'mfa_challenges', tables: ['mfa_challenges'], purge: (limit) => this.mfa.purgeExpiredChallenges(now, limit) },
+      { name: 'oauth_flows', tables: ['oauth_flows'], purge: (limit) => this.oauthStates.purgeExpired(now, limit) },
+      { name: 'account_tokens', tables: ['account_tokens'], purge: (limit) => this.accountTokens.purgeExpired(now, limit) },
+      { name: 'mail_outbox', tables: ['mail_outbox'], purge: (limit) => this.mail.purgeFinished(daysAgo(this.config.mailDays), limit) },
+      { name: 'security_events', tables: ['security_events'], purge: (limit) => this.events.purgeOlderThan(daysAgo(this.config.auditDays), limit) },
     ];
   }
 
   private async purgeAll(): Promise<HousekeepingReport> {
     const started = Date.now();
     const now = this.clock.now();
-    const report: HousekeepingReport = { now, batches: {} };
+    const report: HousekeepingReport = { now, batches: {}, vacuumed: [] };
     const limit = this.config.batchSize;
-    for (const [table, purge] of this.tasks(now)) {
-      const batches: number[] = (report.batches[table] = []);
+    const emptied = new Set<string>();
+    for (const task of this.tasks(now)) {
+      const batches: number[] = (report.batches[task.name] = []);
       try {
         while (!this.stopping) {
-          const deleted = await purge(limit);
+          const deleted = await task.purge(limit);
           batches.push(deleted);
+          if (deleted > 0) task.tables.forEach((table) => emptied.add(table));
           if (deleted < limit) break;
           await nextTurn();
         }
       } catch (error) {
         // One table's failure (a statement timeout, say) leaves the others to be done; the next run retries it.
-        this.logger.warn({ table, err: { message: (error as Error).message } }, 'housekeeping: a batch failed');
+        this.logger.warn({ task: task.name, err: { message: (error as Error).message } }, 'housekeeping: a batch failed');
       }
     }
+    if (this.database.embedded) report.vacuumed = await this.vacuum([...emptied]);
     const deleted = Object.fromEntries(Object.entries(report.batches).map(([table, counts]) => [table, counts.reduce((sum, count) => sum + count, 0)]));
     // Counts only: never a row's content.
     this.logger.log({ deleted, ms: Date.now() - started }, `housekeeping: deleted ${Object.entries(deleted).map(([table, count]) => `${count} ${table}`).join(', ')}`);
     return report;
+  }
+
+  /**
+   * The embedded database runs no autovacuum (PGlite is PostgreSQL in single-user mode): without
+   * a VACUUM the space of deleted rows is never reused, and its files grow as if nothing had been
+   * deleted. PostgreSQL's autovacuum does this on its own, with its own pacing.
+   */
+  private async vacuum(tables: string[]): Promise<string[]> {
+    const vacuumed: string[] = [];
+    for (const table of tables) {
+      if (this.stopping) break;
+      try {
+        await this.dataSource.query(`VACUUM ${table}`);
+        vacuumed.push(table);
+      } catch (error) {
+        this.logger.warn({ table, err: { message: (error as Error).message } }, 'housekeeping: VACUUM failed');
+      }
+      await nextTurn();
+    }
+    return vacuumed;
   }
 }
