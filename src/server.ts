@@ -23,9 +23,9 @@ async function bootstrap(): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const { port } = fastify.server.address() as AddressInfo;
   const line = startLine(config, app.get<DatabaseConfig>(databaseConfig.KEY), app.get<MailConfig>(mailConfig.KEY), port, app.get<AdminConfig>(adminConfig.KEY).ui);
-  fastify.log.info({ start: line.fields }, line.message);
   // Only the server deletes on a schedule; the CLI and the tests run housekeeping when they ask.
   app.get(HousekeepingScheduler).start();
+  fastify.log.info({ start: line.fields }, line.message);
 }
 
 bootstrap().catch((error: unknown) => {
