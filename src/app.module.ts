@@ -12,6 +12,7 @@ import { DevUiModule } from './modules/dev-ui/dev-ui.module.js';
 import { SocialModule } from './modules/social/social.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthController } from './modules/health/health.controller.js';
+import { HousekeepingModule } from './modules/ops/housekeeping.module.js';
 import { TokensModule } from './modules/tokens/tokens.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 
@@ -27,6 +28,7 @@ import { UsersModule } from './modules/users/users.module.js';
     AdminModule,
     AuditModule,
     SocialModule,
+    HousekeepingModule,
   ],
   controllers: [HealthController],
 })

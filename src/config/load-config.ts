@@ -10,6 +10,7 @@ import type { Env } from './env.js';
 import { loadMailConfig } from './mail.config.js';
 import { loadMfaConfig } from './mfa.config.js';
 import { loadRedisConfig } from './redis.config.js';
+import { loadRetentionConfig } from './retention.config.js';
 import { loadSocialConfig } from './social.config.js';
 import { loadThrottleConfig } from './throttle.config.js';
 import { unknownVariables } from './unknown-variables.js';
@@ -41,6 +42,7 @@ function loadAreas(env: Env, secrets: DevelopmentSecrets) {
     mail: loadMailConfig(env),
     mfa: loadMfaConfig(env, secrets.mfaKey),
     redis: loadRedisConfig(env),
+    retention: loadRetentionConfig(env),
     social: loadSocialConfig(env),
     throttle: loadThrottleConfig(env),
   };

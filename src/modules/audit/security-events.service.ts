@@ -99,6 +99,15 @@ export class SecurityEventsService {
     return { count: Number(count), events: ids.map((row) => byId.get(row.id)!).filter(Boolean) };
   }
 
+  /**
+   * Housekeeping: deletes up to `limit` events recorded before `before`, of every kind: a user's
+   * own and operators' actions alike (AUDIT_RETENTION_DAYS).
+   */
+  async purgeOlderThan(before: Date, limit: number): Promise<number> {
+    const [, deleted] = (await this.txHost.tx.query(`DELETE FROM security_events WHERE id IN (SELECT id FROM security_events WHERE created_at < $1 LIMIT $2)`, [before, limit])) as [unknown, number];
+    return deleted;
+  }
+
   /** The last events about one account (its own, and operators' actions on it), newest first. */
   about(userId: string, limit = 50): Promise<SecurityEvent[]> {
     return this.txHost.tx.find(SecurityEvent, { where: [{ userId }, { targetId: userId }], order: { createdAt: 'DESC', id: 'DESC' }, take: limit });

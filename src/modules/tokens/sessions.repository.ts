@@ -156,4 +156,23 @@ export class SessionsRepository {
     const result = await query.returning('id').execute();
     return (result.raw as { id: string }[]).map((row) => row.id);
   }
+
+  /** Deletes up to `limit` refresh-token rows, spent or not, whose token expired before `before`; a spent one's blacklist row goes with it (ON DELETE CASCADE). */
+  async deleteExpiredTokens(before: Date, limit: number): Promise<number> {
+    const [, deleted] = (await this.em.query(`DELETE FROM outstanding_tokens WHERE id IN (SELECT id FROM outstanding_tokens WHERE expires_at < $1 LIMIT $2)`, [before, limit])) as [unknown, number];
+    return deleted;
+  }
+
+  /**
+   * Deletes up to `limit` sessions that ended (were revoked, or expired) before `endedBefore` and
+   * expired before `expiredBefore`; any token rows left go with them (ON DELETE CASCADE).
+   */
+  async deleteEnded(endedBefore: Date, expiredBefore: Date, limit: number): Promise<number> {
+    const [, deleted] = (await this.em.query(
+      // LEAST skips a NULL revoked_at: the end of a session never revoked is its expiry.
+      `DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at < $2 AND LEAST(revoked_at, expires_at) < $1 LIMIT $3)`,
+      [endedBefore, expiredBefore, limit],
+    )) as [unknown, number];
+    return deleted;
+  }
 }
