@@ -7,6 +7,7 @@ import { citext } from '@electric-sql/pglite/contrib/citext';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { DatabaseConfig } from '../config/database.config.js';
 import { MIGRATIONS } from '../../migrations/index.js';
+import { applyMigrations } from './migrations.js';
 
 /** A DataSource that owns the embedded PGlite instance behind its single connection. */
 class EmbeddedDataSource extends DataSource {
@@ -23,8 +24,11 @@ class EmbeddedDataSource extends DataSource {
   }
 }
 
-/** TypeORM's options, plus the folder of the embedded database when there is no DATABASE_URL. */
-export type AppDataSourceOptions = PostgresDataSourceOptions & { embeddedDataDir?: string };
+/**
+ * TypeORM's options, plus the folder of the embedded database when there is no DATABASE_URL, and
+ * whether the server applies pending migrations at start (DB_MIGRATIONS_RUN).
+ */
+export type AppDataSourceOptions = PostgresDataSourceOptions & { embeddedDataDir?: string; migrateAtStart?: boolean };
 
 /**
  * The options for the configured database: PostgreSQL with DATABASE_URL, else the embedded
@@ -38,15 +42,19 @@ export function dataSourceOptions(config: DatabaseConfig): AppDataSourceOptions 
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     migrationsTransactionMode: 'each',
-    // Applied by DataSource.initialize() when set.
-    migrationsRun: config.migrationsRun,
+    // Never by TypeORM's initialize(), which takes no lock: applyMigrations() does it, holding one.
+    migrationsRun: false,
+    // Extensions are created by the migrations, under that lock; TypeORM would create citext at
+    // every start, racing the other replicas starting with it.
+    installExtensions: false,
     synchronize: false,
     logging: false,
   } as const;
   // PGlite is one connection: pool size 1, through PGlite's own node-postgres adapter.
-  if (config.url === undefined) return { ...common, poolSize: 1, embeddedDataDir: config.dataDir };
+  if (config.url === undefined) return { ...common, poolSize: 1, embeddedDataDir: config.dataDir, migrateAtStart: config.migrationsRun };
   return {
     ...common,
+    migrateAtStart: config.migrationsRun,
     url: config.url,
     poolSize: config.poolSize,
     connectTimeoutMS: config.connectTimeoutMs,
@@ -59,7 +67,7 @@ export function dataSourceOptions(config: DatabaseConfig): AppDataSourceOptions 
 
 /** Builds the DataSource of dataSourceOptions(): for the embedded database, starts PGlite first. */
 export async function dataSourceFactory(options: AppDataSourceOptions): Promise<DataSource> {
-  const { embeddedDataDir, ...typeorm } = options;
+  const { embeddedDataDir, migrateAtStart: _migrateAtStart, ...typeorm } = options;
   if (embeddedDataDir === undefined) return new DataSource(typeorm);
   if (!embeddedDataDir.startsWith('memory://')) mkdirSync(embeddedDataDir, { recursive: true });
   // shared_buffers: PGlite's default of 128 MB is a server's cache. For one process's own
@@ -69,7 +77,28 @@ export async function dataSourceFactory(options: AppDataSourceOptions): Promise<
   return new EmbeddedDataSource({ ...typeorm, extra: createPgConfig(pglite) }, pglite);
 }
 
+/**
+ * The server's DataSource, initialised, with the pending migrations applied first when
+ * DB_MIGRATIONS_RUN says so (under the migrations lock: several replicas may start at once).
+ * Whatever fails, what was opened is closed again: the embedded database's folder is left as
+ * after a clean stop.
+ */
+export async function openDataSource(options: AppDataSourceOptions, log: { log(message: string): void }): Promise<DataSource> {
+  const dataSource = await dataSourceFactory(options);
+  try {
+    await dataSource.initialize();
+    if (options.migrateAtStart) {
+      const applied = await applyMigrations(dataSource, options.embeddedDataDir !== undefined, () => log.log('migrations: another process is applying them; waiting for it'));
+      if (applied.length) log.log(`migrations: applied ${applied.length} (${applied.join(', ')})`);
+    }
+    return dataSource;
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+}
+
 /** The configured database with its migrations and no entities, not yet initialised, migrating nothing on its own: the migration CLI and tests. */
 export function createDataSource(config: DatabaseConfig): Promise<DataSource> {
-  return dataSourceFactory({ ...dataSourceOptions(config), migrationsRun: false });
+  return dataSourceFactory(dataSourceOptions(config));
 }

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
@@ -6,7 +6,7 @@ import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { DataSource } from 'typeorm';
 import { databaseConfig } from '../config/database.config.js';
-import { dataSourceFactory, dataSourceOptions, type AppDataSourceOptions } from './data-source.js';
+import { dataSourceOptions, openDataSource, type AppDataSourceOptions } from './data-source.js';
 
 /**
  * The TypeORM DataSource (embedded PGlite by default, PostgreSQL with DATABASE_URL) with the
@@ -23,7 +23,8 @@ import { dataSourceFactory, dataSourceOptions, type AppDataSourceOptions } from 
       inject: [databaseConfig.KEY],
       // No retries: a database that is not there stops the start at once, naming DATABASE_URL (start-errors.ts).
       useFactory: (config: ConfigType<typeof databaseConfig>) => ({ ...dataSourceOptions(config), autoLoadEntities: true, toRetry: () => false }),
-      dataSourceFactory: (options) => dataSourceFactory(options as AppDataSourceOptions),
+      // Initialised (and migrated when DB_MIGRATIONS_RUN says so) here, not by @nestjs/typeorm.
+      dataSourceFactory: (options) => openDataSource(options as AppDataSourceOptions, new Logger('Database')),
     }),
     // registerPlugins, not forRoot: forRoot always installs a global guard and a global interceptor
     // (no-ops unless mounted), and a global interceptor puts every request of the service through
