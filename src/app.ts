@@ -4,12 +4,14 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { DestinationStream } from 'pino';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { loadConfig } from './config/load-config.js';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
 import { frameworkErrors, installHttpHooks, requestId } from './common/http/fastify-hooks.js';
 import { createLogger, PinoLoggerService } from './common/logging/logger.js';
 import { DrfValidationPipe } from './common/validation/validation.pipe.js';
+import { PendingMigrationsError, pendingMigrations } from './database/migrations.js';
 import { setupSwagger } from './swagger.js';
 
 /**
@@ -71,6 +73,17 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
   if (config.swaggerEnabled) setupSwagger(app, loaded.config.social);
-  await app.init();
+  try {
+    // Before init, whose hooks start the outbox worker and the rest on the schema they expect.
+    if (!loaded.config.database.migrationsRun) {
+      const pending = await pendingMigrations(app.get(DataSource));
+      if (pending.length) throw new PendingMigrationsError(pending);
+    }
+    await app.init();
+  } catch (error) {
+    // What was opened is closed: the embedded database's folder is left as after a clean stop.
+    await app.close();
+    throw error;
+  }
   return app;
 }

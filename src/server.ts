@@ -5,6 +5,7 @@ import { adminConfig, type AdminConfig } from './config/admin.config.js';
 import { databaseConfig, type DatabaseConfig } from './config/database.config.js';
 import { ConfigError } from './config/env.js';
 import { mailConfig, type MailConfig } from './config/mail.config.js';
+import { PendingMigrationsError } from './database/migrations.js';
 import { HousekeepingScheduler } from './modules/ops/housekeeping.scheduler.js';
 import { createApp } from './app.js';
 import { startLine } from './common/logging/start-line.js';
@@ -32,6 +33,8 @@ bootstrap().catch((error: unknown) => {
   const setting = error instanceof ConfigError ? error : settingError(error);
   if (setting) {
     console.error(`Invalid configuration: ${setting.message}`);
+  } else if (error instanceof PendingMigrationsError) {
+    console.error(`Not started: ${error.message}`);
   } else {
     console.error('Failed to start:', error);
   }
