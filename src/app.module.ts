@@ -11,7 +11,7 @@ import { AuditModule } from './modules/audit/audit.module.js';
 import { DevUiModule } from './modules/dev-ui/dev-ui.module.js';
 import { SocialModule } from './modules/social/social.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
-import { HealthController } from './modules/health/health.controller.js';
+import { HealthModule } from './modules/health/health.module.js';
 import { HousekeepingModule } from './modules/ops/housekeeping.module.js';
 import { TokensModule } from './modules/tokens/tokens.module.js';
 import { UsersModule } from './modules/users/users.module.js';
@@ -29,8 +29,8 @@ import { UsersModule } from './modules/users/users.module.js';
     AuditModule,
     SocialModule,
     HousekeepingModule,
+    HealthModule,
   ],
-  controllers: [HealthController],
 })
 export class AppModule {
   /** The config loadConfig() read once at start; the developer and admin pages are mounted only when enabled. */

@@ -12,6 +12,7 @@ import { frameworkErrors, installHttpHooks, requestId } from './common/http/fast
 import { createLogger, PinoLoggerService } from './common/logging/logger.js';
 import { DrfValidationPipe } from './common/validation/validation.pipe.js';
 import { PendingMigrationsError, pendingMigrations } from './database/migrations.js';
+import { ShutdownState } from './modules/health/shutdown-state.js';
 import { setupSwagger } from './swagger.js';
 
 /**
@@ -48,6 +49,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(loaded.config), adapter, { logger: nestLogger, abortOnError: false, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
   installHttpHooks(fastify, config.jsonMaxDepth);
+  const shutdown = app.get(ShutdownState);
+  // Once shutdown begins, each answer closes its connection: a keep-alive connection whose
+  // request was in flight when the server closed would hold it open for the keep-alive timeout.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (shutdown.stopping) reply.header('connection', 'close');
+    done(null, payload);
+  });
   await app.register(fastifyCookie);
   // Security headers on every answer. The CSP is set per route in the HTTP hooks: none at all
   // for JSON, none for Swagger UI's own page.

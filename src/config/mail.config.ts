@@ -11,6 +11,7 @@ export const mailSettings = defineSettings('Mail', {
   MAIL_MAX_ATTEMPTS: 'attempts before a mail is given up (it stays in `mail_outbox` with its last error)',
   SMTP_TIMEOUT_MS: 'SMTP connection, greeting and socket timeout, ms',
   MAIL_LEASE_MS: 'how long other instances leave a mail alone while one composes and sends it, ms; also the wait before retrying a mail whose failure could not be recorded (keep it well above the SMTP timeout)',
+  MAIL_OUTBOX_STALL_SECONDS: "`/health/ready` reports the outbox as `stalled` once the oldest mail still to be sent has waited this long, seconds. It stays a 200 (`status: degraded`): the outbox is shared, so every instance would see the same, and taking them all out of the load balancer would stop sign-ins as well as mail",
 });
 
 export function loadMailConfig(source: Env = process.env) {
@@ -30,6 +31,8 @@ export function loadMailConfig(source: Env = process.env) {
     smtpTimeoutMs: int(env, 'SMTP_TIMEOUT_MS', 10000, 100, 120000),
     /** How long other instances leave a mail alone while one composes and sends it; also the wait before retrying a mail whose failure could not be recorded. */
     leaseMs: int(env, 'MAIL_LEASE_MS', 60000, 1000, 3600000),
+    /** Readiness calls the outbox stalled once its oldest pending mail has waited this long. */
+    stallSeconds: int(env, 'MAIL_OUTBOX_STALL_SECONDS', 300, 10, 7 * 24 * 3600),
   };
 }
 

@@ -49,4 +49,15 @@ export class MailService {
     )) as [unknown, number];
     return deleted;
   }
+
+  /**
+   * Readiness: how long, in seconds, the oldest mail still to be sent (queued or retrying) has
+   * waited; 0 when none waits. Reads the pending rows of ix_mail_outbox_due only.
+   */
+  async oldestPendingAgeSeconds(): Promise<number> {
+    const [{ age }] = (await this.txHost.tx.query(
+      `SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS age FROM mail_outbox WHERE sent_at IS NULL AND skipped_at IS NULL AND failed_at IS NULL`,
+    )) as { age: number }[];
+    return age;
+  }
 }
