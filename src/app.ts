@@ -79,7 +79,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   }
   app.useGlobalPipes(new DrfValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): Nest would end the process by raising the signal again (status
+  // 143); server.ts closes the application on SIGTERM/SIGINT within SHUTDOWN_GRACE_SECONDS.
   if (config.swaggerEnabled) setupSwagger(app, loaded.config.social);
   try {
     // Before init, whose hooks start the outbox worker and the rest on the schema they expect.

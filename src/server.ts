@@ -9,12 +9,14 @@ import { PendingMigrationsError } from './database/migrations.js';
 import { HousekeepingScheduler } from './modules/ops/housekeeping.scheduler.js';
 import { createApp } from './app.js';
 import { startLine } from './common/logging/start-line.js';
+import { closeOnSignals } from './shutdown.js';
 import { settingError } from './start-errors.js';
 
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const app = await createApp();
   const config = app.get<AppConfig>(appConfig.KEY);
+  closeOnSignals(app, config.shutdownGraceSeconds, app.getHttpAdapter().getInstance().log);
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {

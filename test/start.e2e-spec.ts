@@ -48,9 +48,13 @@ describe('npm start', () => {
     expect(out.filter((line) => /Mapped \{|dependencies initialized|RoutesResolver/.test(line))).toEqual([]);
     expect(entries.filter((entry) => entry.msg.startsWith('Auth service ready on'))).toHaveLength(1);
     // The start line closes the start. Only the outbox worker, already running, may write after
-    // it: on a shared PostgreSQL it may find mail that other test apps left undelivered.
+    // it (on a shared PostgreSQL it may find mail that other test apps left undelivered), until
+    // the SIGTERM that ends the run, whose shutdown says when it begins and ends, and exits 0.
     const readyAt = entries.findIndex((entry) => entry.msg.startsWith('Auth service ready on'));
-    expect(entries.slice(readyAt + 1).filter((entry) => entry.mail === undefined)).toEqual([]);
+    const stopAt = entries.findIndex((entry) => entry.msg.startsWith('shutdown: SIGTERM'));
+    expect(entries.slice(readyAt + 1, stopAt).filter((entry) => entry.mail === undefined)).toEqual([]);
+    expect(entries.slice(stopAt).filter((entry) => entry.mail === undefined).map((entry) => entry.msg)).toEqual([expect.stringMatching(/^shutdown: SIGTERM; /), 'shutdown: done']);
+    expect(run.code).toBe(0);
     const last = entries[readyAt];
     expect(last.level).toBe(30);
     const base = `http://127.0.0.1:${port}`;

@@ -24,6 +24,7 @@ export const appSettings = defineSettings('App', {
   SWAGGER_ENABLED: 'serve Swagger UI at `/api/docs/` and the OpenAPI document at `/api/docs-json` and `/api/docs-yaml`',
   FRONTEND_BASE_URL: "the web frontend's URL: the base of every link in a mail and where the social redirect flow lands; in development its origin is also allowed by CORS",
   AUTH_DEV_UI: 'serve the developer test page at `/api/auth/ui/` for trying every flow by hand; refused in production',
+  SHUTDOWN_GRACE_SECONDS: 'on SIGTERM or SIGINT, how long the server waits for requests in flight and the mail being sent before it exits anyway (with status 1), seconds. Keep it below the time the orchestrator allows before it kills the process (Kubernetes `terminationGracePeriodSeconds`, 30 s by default; `docker stop` waits 10 s unless told `--time`)',
 });
 
 /**
@@ -69,6 +70,8 @@ export function loadAppConfig(source: Env = process.env) {
     frontendBaseUrl: url(env, 'FRONTEND_BASE_URL', 'http://localhost:3000', ['http:', 'https:']),
     /** Serve the developer test page at /api/auth/ui/ (refused in production). */
     devUi,
+    /** How long a shutdown waits for requests in flight and the mail being sent. */
+    shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE_SECONDS', 25, 1, 3600),
   };
 }
 

@@ -11,10 +11,20 @@ export interface ReceivedMail {
 }
 
 /** A real SMTP server on loopback that keeps what it receives, for tests to read. */
+/** A message held in its DATA phase: the sender has sent it and waits for the answer. */
+export interface HeldMail {
+  /** Resolves when the next message is held. */
+  arrived: Promise<void>;
+  /** Accepts it (250): it counts as delivered from then on. */
+  release(): void;
+}
+
 export class SmtpSink {
   readonly messages: ReceivedMail[] = [];
   private readonly events = new EventEmitter();
   private server?: SMTPServer;
+  private holds: { arrived: () => void; released: Promise<void> }[] = [];
+  private readonly closed = new Set<string>();
 
   private constructor(readonly port: number) {}
 
@@ -40,9 +50,18 @@ export class SmtpSink {
       // No reverse DNS of the client: this machine has no resolver for it, and each lookup stalls a delivery.
       disableReverseLookup: true,
       logger: false,
-      onData: (stream, _session, callback) => {
-        simpleParser(stream)
-          .then((parsed) => {
+      onClose: (session) => {
+        this.closed.add(session.id);
+        this.events.emit('closed');
+      },
+      onData: (stream, session, callback) => {
+        const hold = this.holds.shift();
+        hold?.arrived();
+        const accepted = hold ? this.heldUntil(hold.released, session.id) : Promise.resolve(true);
+        Promise.all([simpleParser(stream), accepted])
+          .then(([parsed, accepted]) => {
+            // A sender gone before the answer did not deliver: its mail is not counted.
+            if (!accepted) return;
             const to = [parsed.to].flat().flatMap((address) => address?.value.map((entry) => entry.address ?? '') ?? []);
             this.messages.push({ to, subject: parsed.subject ?? '', text: parsed.text ?? '', html: typeof parsed.html === 'string' ? parsed.html : '' });
             this.events.emit('mail');
@@ -52,6 +71,31 @@ export class SmtpSink {
       },
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+  }
+
+  /** Holds the next message before it is accepted, until release(); a sender that disconnects meanwhile has not delivered it. */
+  holdNext(): HeldMail {
+    let arrived!: () => void;
+    let release!: () => void;
+    const held: HeldMail = { arrived: new Promise((resolve) => (arrived = resolve)), release: () => release() };
+    this.holds.push({ arrived, released: new Promise((resolve) => (release = resolve)) });
+    return held;
+  }
+
+  /** True once released, false if the sender's connection closes first. */
+  private heldUntil(released: Promise<void>, sessionId: string): Promise<boolean> {
+    return new Promise((resolve) => {
+      const onClosed = () => {
+        if (!this.closed.has(sessionId)) return;
+        this.events.off('closed', onClosed);
+        resolve(false);
+      };
+      this.events.on('closed', onClosed);
+      void released.then(() => {
+        this.events.off('closed', onClosed);
+        resolve(true);
+      });
+    });
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -29,9 +29,11 @@ function scrub(message: string): string {
  * FOR UPDATE SKIP LOCKED and a lease, so several instances never send the same mail at once,
  * and SMTP is talked to outside any transaction (the embedded database has one connection).
  * Delivery is at least once: a crash between the SMTP answer and the sent mark resends.
+ * A shutdown lets the mail being sent finish and starts no other: the rest of its batch is handed
+ * back at once rather than left to its lease.
  */
 @Injectable()
-export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('MailOutbox');
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -52,9 +54,15 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
     this.wake();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** First of the shutdown hooks: no new mail from now on, while the HTTP server drains. */
+  beforeApplicationShutdown(): void {
     this.stopped = true;
     clearInterval(this.timer);
+  }
+
+  /** Before the database pool closes (TypeORM's module is global, so it closes last): the mail being sent is marked. */
+  async onApplicationShutdown(): Promise<void> {
+    this.beforeApplicationShutdown();
     await this.running;
   }
 
@@ -79,7 +87,10 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
     try {
       for (;;) {
         const batch = await this.claim();
-        for (const row of batch) await this.deliver(row);
+        for (const [index, row] of batch.entries()) {
+          if (this.stopped) return await this.release(batch.slice(index));
+          await this.deliver(row);
+        }
         if (batch.length < 20 || this.stopped) return;
       }
     } catch (error) {
@@ -124,6 +135,11 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
       );
       this.logger.warn({ mailId: row.id, attempts: row.attempts, retryInMs: giveUp ? null : delay, err: { message } }, giveUp ? 'mail given up' : 'mail delivery failed; retrying');
     }
+  }
+
+  /** Claimed but not started (the worker is stopping): due again now, the attempt not counted. */
+  private async release(rows: ClaimedRow[]): Promise<void> {
+    await this.dataSource.query(`UPDATE mail_outbox SET attempts = attempts - 1, next_attempt_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((row) => row.id)]);
   }
 
   /** Done with no mail: nobody to send it to, or nothing left to send. */
