@@ -9,7 +9,7 @@ export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 /** RFC 8725 §3.5 / SECURITY.md 12: an HMAC key must carry at least 256 bits. */
 const MIN_SECRET_BYTES = 32;
-const PLACEHOLDER = /change-?me|placeholder|your[-_]?secret|^secret$/i;
+export const PLACEHOLDER = /change-?me|placeholder|your[-_]?secret|^secret$/i;
 
 /** A key that cannot sign with the configured algorithm would otherwise only fail at the first login. */
 function assertKeyFits(algorithm: JwtAlgorithm, pem: string): void {

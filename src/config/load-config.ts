@@ -8,6 +8,7 @@ import { loadCookieConfig } from './cookie.config.js';
 import { loadDatabaseConfig } from './database.config.js';
 import type { Env } from './env.js';
 import { loadMailConfig } from './mail.config.js';
+import { loadMetricsConfig } from './metrics.config.js';
 import { loadMfaConfig } from './mfa.config.js';
 import { loadRedisConfig } from './redis.config.js';
 import { loadSocialConfig } from './social.config.js';
@@ -43,6 +44,7 @@ function loadAreas(env: Env, secrets: DevelopmentSecrets) {
     redis: loadRedisConfig(env),
     social: loadSocialConfig(env),
     throttle: loadThrottleConfig(env),
+    metrics: loadMetricsConfig(env),
   };
 }
 
