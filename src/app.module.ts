@@ -12,6 +12,7 @@ import { DevUiModule } from './modules/dev-ui/dev-ui.module.js';
 import { SocialModule } from './modules/social/social.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthController } from './modules/health/health.controller.js';
+import { MetricsModule } from './modules/ops/metrics.module.js';
 import { TokensModule } from './modules/tokens/tokens.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 
@@ -31,12 +32,13 @@ import { UsersModule } from './modules/users/users.module.js';
   controllers: [HealthController],
 })
 export class AppModule {
-  /** The config loadConfig() read once at start; the developer and admin pages are mounted only when enabled. */
+  /** The config loadConfig() read once at start; the developer and admin pages, and the metrics, are mounted only when enabled. */
   static forRoot(config: Config): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: configFactories(config) }),
+        MetricsModule.register(config.metrics),
         DevUiModule.register(config.app.devUi),
         AdminUiModule.register(config.admin.ui),
       ],

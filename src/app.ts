@@ -10,6 +10,8 @@ import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
 import { frameworkErrors, installHttpHooks, requestId } from './common/http/fastify-hooks.js';
 import { createLogger, PinoLoggerService } from './common/logging/logger.js';
 import { DrfValidationPipe } from './common/validation/validation.pipe.js';
+import { installHttpMetrics } from './modules/ops/http-metrics.js';
+import { MetricsService } from './modules/ops/metrics.service.js';
 import { setupSwagger } from './swagger.js';
 
 /**
@@ -46,6 +48,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(loaded.config), adapter, { logger: nestLogger, abortOnError: false, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
   installHttpHooks(fastify, config.jsonMaxDepth);
+  if (loaded.config.metrics.enabled) installHttpMetrics(fastify, app.get(MetricsService));
   await app.register(fastifyCookie);
   // Security headers on every answer. The CSP is set per route in the HTTP hooks: none at all
   // for JSON, none for Swagger UI's own page.
