@@ -5,7 +5,8 @@
 # binaries for glibc, so neither stage needs a compiler.
 #
 #   docker build -t nest-auth-service .
-#   docker run -p 8000:8000 -e JWT_SECRET="$(openssl rand -base64 48)" -v auth-data:/app/data nest-auth-service
+#   docker run -p 8000:8000 -e JWT_SECRET="$(openssl rand -base64 48)" -e MFA_ENCRYPTION_KEY="$(openssl rand -base64 32)" \
+#     -e METRICS_TOKEN="$(openssl rand -hex 32)" -v auth-data:/app/data nest-auth-service
 
 # ---- build ------------------------------------------------------------------------------
 FROM node:24-slim AS build
