@@ -88,8 +88,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     // Same as the server: a .env in the working directory counts.
     if (existsSync('.env')) process.loadEnvFile('.env');
-    const { config, warnings } = loadConfig();
-    for (const warning of warnings) console.error(`Warning: ${warning}`);
+    const { config, misspelt } = loadConfig();
+    // A misspelt DATABASE_URL would have the command act on another database: worth a line.
+    for (const warning of misspelt) console.error(`Warning: ${warning}`);
     await command.run({ args: parsed.positionals, options: parsed.values as Record<string, string | boolean | undefined>, config });
     return 0;
   } catch (error) {
