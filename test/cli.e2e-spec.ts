@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,7 +57,7 @@ describe('operator CLI', () => {
   beforeAll(async () => {
     buildService();
     database = await ownDatabase('cli');
-    env = { ...testEnv(), ...database.env, ACCOUNT_EMAIL_VERIFICATION: 'none', MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+    env = { ...testEnv(), ...database.env, ACCOUNT_EMAIL_VERIFICATION: 'none' };
     created = await cli(['createsuperuser', '--email', operator, '--password-stdin'], {}, `${PASSWORD}\n`);
   }, 180_000);
   afterAll(() => database?.drop());
@@ -116,6 +116,11 @@ describe('operator CLI', () => {
     const one = await cli(['users:set-staff', '--help']);
     expect([one.code, one.stdout.split('\n')[0]]).toEqual([0, 'Usage: cli users:set-staff <email> true|false']);
   }, 180_000);
+
+  it('warns of a misspelt setting, and of nothing else: it signs no token and encrypts no MFA secret with a generated key', async () => {
+    const run = await cli(['users:list', '--search', 'nobody-has-this-prefix'], { DATABSE_URL: 'postgres://elsewhere/db', MFA_ENCRYPTION_KEY: undefined });
+    expect(outcome(run)).toEqual([0, '0 accounts.\n', 'Warning: DATABSE_URL is not a setting of this service and is ignored; did you mean DATABASE_URL?\n']);
+  });
 
   it('says "Invalid configuration" in one line and exits 1 on a bad setting, from the environment or .env', async () => {
     expect(outcome(await cli(['users:list'], { ACCESS_TOKEN_LIFETIME: 'abc' }))).toEqual([1, '', 'Invalid configuration: ACCESS_TOKEN_LIFETIME must be a whole number, got "abc"\n']);
