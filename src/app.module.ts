@@ -7,6 +7,7 @@ import { RedisModule } from './redis/redis.module.js';
 import { ThrottleModule } from './throttle/throttle.module.js';
 import { AccountModule } from './modules/account/account.module.js';
 import { AdminModule } from './modules/admin/admin.module.js';
+import { AdminUiModule } from './modules/admin/admin-ui.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { DevUiModule } from './modules/dev-ui/dev-ui.module.js';
 import { SocialModule } from './modules/social/social.module.js';
@@ -31,7 +32,7 @@ import { UsersModule } from './modules/users/users.module.js';
   controllers: [HealthController],
 })
 export class AppModule {
-  /** The config loadConfig() read once at start; the developer page is mounted only when enabled. */
+  /** The config loadConfig() read once at start; the developer and admin pages are mounted only when enabled. */
   static forRoot(config: Config): DynamicModule {
     return {
       module: AppModule,
@@ -39,6 +40,7 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: configFactories(config) }),
         ProcessRoleModule.forRoot('server'),
         DevUiModule.register(config.app.devUi),
+        AdminUiModule.register(config.admin.ui),
       ],
     };
   }

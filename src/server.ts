@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { appConfig, type AppConfig } from './config/app.config.js';
+import { adminConfig, type AdminConfig } from './config/admin.config.js';
 import { databaseConfig, type DatabaseConfig } from './config/database.config.js';
 import { ConfigError } from './config/env.js';
 import { mailConfig, type MailConfig } from './config/mail.config.js';
@@ -20,7 +21,7 @@ async function bootstrap(): Promise<void> {
   }
   const fastify = app.getHttpAdapter().getInstance();
   const { port } = fastify.server.address() as AddressInfo;
-  const line = startLine(config, app.get<DatabaseConfig>(databaseConfig.KEY), app.get<MailConfig>(mailConfig.KEY), port);
+  const line = startLine(config, app.get<DatabaseConfig>(databaseConfig.KEY), app.get<MailConfig>(mailConfig.KEY), port, app.get<AdminConfig>(adminConfig.KEY).ui);
   fastify.log.info({ start: line.fields }, line.message);
 }
 

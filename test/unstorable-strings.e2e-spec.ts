@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApp, type TestApp } from './setup/test-app.js';
 import { bearer, PASSWORD, signup, uniqueEmail, uniquePhone } from './factories/users.js';
 import { FakeProviders } from './factories/fake-providers.js';
+import { staffMember } from './factories/staff.js';
 
 /** Strings PostgreSQL cannot store in a text column: NUL, and a UTF-16 surrogate without its pair. */
 const BAD_VALUES = [
@@ -49,11 +50,14 @@ describe('strings the database cannot store are a 400 field error on every endpo
   const resolve = (schema: Schema): Schema => (schema.$ref ? doc.components.schemas[schema.$ref.split('/').pop()!] : schema);
   const concrete = (path: string) => path.replace('{provider}', 'google').replace(/\{\w+\}/g, randomUUID());
 
-  /** Sends to the documented path (with its query, if any) with a trailing slash, as a fresh user where the operation needs one. */
+  /** Sends to the documented path (with its query, if any) with a trailing slash, as a fresh user where the operation needs one (a superuser under /api/admin/). */
   async function send(method: string, pathAndQuery: string, operation: Operation, body?: unknown) {
     const [path, query] = pathAndQuery.split('?');
     let call = (t.http as any)[method](`${concrete(path)}/${query === undefined ? '' : `?${query}`}`);
-    if (operation.security?.some((scheme) => 'bearer' in scheme)) call = call.set(...bearer((await signup(t.http)).access));
+    if (operation.security?.some((scheme) => 'bearer' in scheme)) {
+      const caller = path.startsWith('/api/admin/') ? await staffMember(t, { superuser: true }) : await signup(t.http);
+      call = call.set(...bearer(caller.access));
+    }
     return body === undefined ? call : call.send(body);
   }
 

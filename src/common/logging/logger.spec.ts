@@ -43,11 +43,11 @@ describe('logging', () => {
     expect(out.lines().map((line) => line.msg)).toEqual(['Outbox worker started']);
   });
 
-  it('names the URL, Swagger UI, database, mail mode and developer page in the start line, never a password', () => {
-    const { config } = loadConfig({ JWT_SECRET: 'k'.repeat(40), PORT: '8000', AUTH_DEV_UI: 'true', DATABASE_URL: 'postgres://app:s3cret@db.internal:5433/auth', SMTP_URL: 'smtp://mailer:pw@smtp.example.test:587' });
-    const line = startLine(config.app, config.database, config.mail, 8000);
+  it('names the URL, Swagger UI, database, mail mode, developer and admin pages in the start line, never a password', () => {
+    const { config } = loadConfig({ JWT_SECRET: 'k'.repeat(40), PORT: '8000', AUTH_DEV_UI: 'true', ADMIN_UI: 'true', DATABASE_URL: 'postgres://app:s3cret@db.internal:5433/auth', SMTP_URL: 'smtp://mailer:pw@smtp.example.test:587' });
+    const line = startLine(config.app, config.database, config.mail, 8000, config.admin.ui);
     expect(line.message).toBe(
-      'Auth service ready on http://localhost:8000 — Swagger UI: http://localhost:8000/api/docs/ — database: PostgreSQL db.internal:5433/auth — mail: SMTP smtp.example.test:587 — developer page: http://localhost:8000/api/auth/ui/',
+      'Auth service ready on http://localhost:8000 — Swagger UI: http://localhost:8000/api/docs/ — database: PostgreSQL db.internal:5433/auth — mail: SMTP smtp.example.test:587 — developer page: http://localhost:8000/api/auth/ui/ — admin page: http://localhost:8000/api/admin/ui/',
     );
     expect(JSON.stringify(line)).not.toMatch(/s3cret|pw@/);
     const embedded = loadConfig({ JWT_SECRET: 'k'.repeat(40), DATA_DIR: '/var/lib/auth', SWAGGER_ENABLED: 'false' }).config;

@@ -16,7 +16,7 @@ function mail(config: MailConfig): string {
 }
 
 /** The one line a start ends with: where to go, and what the service is running on. Never a password. */
-export function startLine(app: AppConfig, db: DatabaseConfig, mailConfig: MailConfig, port: number): { fields: Record<string, string>; message: string } {
+export function startLine(app: AppConfig, db: DatabaseConfig, mailConfig: MailConfig, port: number, adminUi = false): { fields: Record<string, string>; message: string } {
   const local = app.host === '0.0.0.0' || app.host === '::' ? 'localhost' : app.host.includes(':') ? `[${app.host}]` : app.host;
   const base = (app.publicUrl ?? `http://${local}:${port}`).replace(/\/+$/, '');
   const fields: Record<string, string> = { url: base };
@@ -24,12 +24,14 @@ export function startLine(app: AppConfig, db: DatabaseConfig, mailConfig: MailCo
   fields.database = database(db);
   fields.mail = mail(mailConfig);
   if (app.devUi) fields.devPage = `${base}/api/auth/ui/`;
+  if (adminUi) fields.adminPage = `${base}/api/admin/ui/`;
   const parts = [
     `Auth service ready on ${base}`,
     fields.swaggerUi && `Swagger UI: ${fields.swaggerUi}`,
     `database: ${fields.database}`,
     `mail: ${fields.mail}`,
     fields.devPage && `developer page: ${fields.devPage}`,
+    fields.adminPage && `admin page: ${fields.adminPage}`,
   ];
   return { fields, message: parts.filter(Boolean).join(' — ') };
 }
