@@ -118,8 +118,8 @@ describe('operator CLI', () => {
   }, 180_000);
 
   it('warns of a misspelt setting, and of nothing else: it signs no token and encrypts no MFA secret with a generated key', async () => {
-    const run = await cli(['users:list', '--search', 'nobody-has-this-prefix'], { DATABSE_URL: 'postgres://elsewhere/db', MFA_ENCRYPTION_KEY: undefined });
-    expect(outcome(run)).toEqual([0, '0 accounts.\n', 'Warning: DATABSE_URL is not a setting of this service and is ignored; did you mean DATABASE_URL?\n']);
+    const run = await cli(['users:list', '--search', 'nobody-has-this-prefix'], { DATABASE_ULR: 'postgres://elsewhere/db', MFA_ENCRYPTION_KEY: undefined });
+    expect(outcome(run)).toEqual([0, '0 accounts.\n', 'Warning: DATABASE_ULR is not a setting of this service and is ignored; did you mean DATABASE_URL?\n']);
   });
 
   it('says "Invalid configuration" in one line and exits 1 on a bad setting, from the environment or .env', async () => {
