@@ -7,7 +7,7 @@ import { MIGRATIONS } from '../migrations/index.js';
 import { runCli, runInTerminal, type CliRun } from './setup/cli-process.js';
 import { ownDatabase, type OwnDatabase } from './setup/own-database.js';
 import { SmtpSink } from './setup/smtp-sink.js';
-import { buildService } from './setup/spawn-instance.js';
+import { buildService, freePort } from './setup/spawn-instance.js';
 import { startApp, testEnv, type TestApp } from './setup/test-app.js';
 import { bearer, login, PASSWORD, signup, uniqueEmail } from './factories/users.js';
 
@@ -131,6 +131,13 @@ describe('operator CLI', () => {
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+
+  it('names DATABASE_URL in one line when the database cannot be reached, and exits though Redis is still being retried', async () => {
+    const [databasePort, redisPort] = [await freePort(), await freePort()];
+    const run = await cli(['users:list'], { DATABASE_URL: `postgres://postgres@127.0.0.1:${databasePort}/gone`, REDIS_URL: `redis://127.0.0.1:${redisPort}` });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`Invalid configuration: DATABASE_URL names a database this service cannot use (127.0.0.1:${databasePort}/gone): connect ECONNREFUSED 127.0.0.1:${databasePort}\n`);
   });
 
   it('refuses an address that has no account, with exit status 1', async () => {
