@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { ProcessRoleModule } from './common/process-role.js';
 import { configFactories, type Config } from './config/load-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: configFactories(config) }),
+        ProcessRoleModule.forRoot('server'),
         DevUiModule.register(config.app.devUi),
         AdminUiModule.register(config.admin.ui),
       ],
