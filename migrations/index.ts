@@ -10,6 +10,7 @@ import { DropMailOutboxBodies1795968790556 } from './1795968790556-DropMailOutbo
 import { AddUsersCredentialsVersion1795972418066 } from './1795972418066-AddUsersCredentialsVersion.js';
 import { AddOauthFlowCredentialsVersion1795984090276 } from './1795984090276-AddOauthFlowCredentialsVersion.js';
 import { AddOperators1795989900752 } from './1795989900752-AddOperators.js';
+import { AddRetentionIndexes1795992150973 } from './1795992150973-AddRetentionIndexes.js';
 
 /**
  * Every migration, in the order it was written (its timestamp); TypeORM applies them in this
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   AddUsersCredentialsVersion1795972418066,
   AddOauthFlowCredentialsVersion1795984090276,
   AddOperators1795989900752,
+  AddRetentionIndexes1795992150973,
 ];

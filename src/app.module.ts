@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { ProcessRoleModule } from './common/process-role.js';
 import { configFactories, type Config } from './config/load-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -12,6 +13,7 @@ import { DevUiModule } from './modules/dev-ui/dev-ui.module.js';
 import { SocialModule } from './modules/social/social.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthController } from './modules/health/health.controller.js';
+import { HousekeepingModule } from './modules/ops/housekeeping.module.js';
 import { MetricsModule } from './modules/ops/metrics.module.js';
 import { TokensModule } from './modules/tokens/tokens.module.js';
 import { UsersModule } from './modules/users/users.module.js';
@@ -28,6 +30,7 @@ import { UsersModule } from './modules/users/users.module.js';
     AdminModule,
     AuditModule,
     SocialModule,
+    HousekeepingModule,
   ],
   controllers: [HealthController],
 })
@@ -38,6 +41,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: configFactories(config) }),
+        ProcessRoleModule.forRoot('server'),
         MetricsModule.register(config.metrics),
         DevUiModule.register(config.app.devUi),
         AdminUiModule.register(config.admin.ui),

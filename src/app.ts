@@ -74,6 +74,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
   if (config.swaggerEnabled) setupSwagger(app, loaded.config.social);
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A start refused at bootstrap (ADMIN_BOOTSTRAP_PASSWORD, say) still closes what it opened:
+    // the embedded database's folder is left as after a clean stop, free for the CLI.
+    await app.close();
+    throw error;
+  }
   return app;
 }

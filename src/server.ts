@@ -5,6 +5,7 @@ import { adminConfig, type AdminConfig } from './config/admin.config.js';
 import { databaseConfig, type DatabaseConfig } from './config/database.config.js';
 import { ConfigError } from './config/env.js';
 import { mailConfig, type MailConfig } from './config/mail.config.js';
+import { HousekeepingScheduler } from './modules/ops/housekeeping.scheduler.js';
 import { createApp } from './app.js';
 import { startLine } from './common/logging/start-line.js';
 import { settingError } from './start-errors.js';
@@ -22,6 +23,8 @@ async function bootstrap(): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const { port } = fastify.server.address() as AddressInfo;
   const line = startLine(config, app.get<DatabaseConfig>(databaseConfig.KEY), app.get<MailConfig>(mailConfig.KEY), port, app.get<AdminConfig>(adminConfig.KEY).ui);
+  // Only the server deletes on a schedule; the CLI and the tests run housekeeping when they ask.
+  app.get(HousekeepingScheduler).start();
   fastify.log.info({ start: line.fields }, line.message);
 }
 

@@ -1,33 +1,12 @@
-import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { appSettings } from './app.config.js';
-import { configArea, ConfigError, int, oneOf, str, type Env } from './env.js';
+import { configArea, ConfigError, int, list, oneOf, str, type Env } from './env.js';
 import { defineSettings } from './settings.js';
+import { checkPrivateKey, checkSecret, checkVerifySecrets, MIN_SECRET_BYTES, readVerifyPublicKeys } from './signing-keys.js';
 
 // EdDSA is not offered: jsonwebtoken (under @nestjs/jwt and passport-jwt) cannot verify it.
 export const JWT_ALGORITHMS = ['HS256', 'RS256', 'PS256', 'ES256'] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
-
-/** RFC 8725 §3.5 / SECURITY.md 12: an HMAC key must carry at least 256 bits. */
-const MIN_SECRET_BYTES = 32;
-export const PLACEHOLDER = /change-?me|placeholder|your[-_]?secret|^secret$/i;
-
-/** A key that cannot sign with the configured algorithm would otherwise only fail at the first login. */
-function assertKeyFits(algorithm: JwtAlgorithm, pem: string): void {
-  let key: KeyObject;
-  try {
-    key = createPrivateKey(pem);
-  } catch {
-    throw new ConfigError('JWT_PRIVATE_KEY', 'is not a readable PEM private key');
-  }
-  const fits =
-    algorithm === 'ES256'
-      ? key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1'
-      : key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048;
-  if (!fits) {
-    const wanted = algorithm === 'ES256' ? 'an EC P-256 key' : 'an RSA key of at least 2048 bits';
-    throw new ConfigError('JWT_PRIVATE_KEY', `must be ${wanted} for ${algorithm}`);
-  }
-}
 
 export const authSettings = defineSettings('Tokens and passwords', {
   JWT_ALGORITHM: 'signing algorithm of every token (EdDSA is not offered: jsonwebtoken, under @nestjs/jwt and passport-jwt, cannot verify it)',
@@ -36,6 +15,10 @@ export const authSettings = defineSettings('Tokens and passwords', {
     default: 'random per process outside production',
   },
   JWT_PRIVATE_KEY: 'PEM private key (PKCS#8 `BEGIN PRIVATE KEY`, or `BEGIN RSA/EC PRIVATE KEY`), required for RS256, PS256 (RSA, at least 2048 bits) and ES256 (EC P-256); ignored for HS256. Literal `\\n` sequences are turned into newlines, so the key can sit on one line. Its public half is served at `/.well-known/jwks.json`',
+  JWT_VERIFY_SECRETS:
+    'HS256 secrets that verify tokens but sign none: during a key rotation, the next secret before it signs or the previous one until its tokens have expired (docs/operations.md, "Signing-key rotation"). Each follows the rules of `JWT_SECRET` and differs from it and from the others; a token is checked with the key its `kid` names',
+  JWT_VERIFY_PUBLIC_KEYS:
+    'PEM public keys (`BEGIN PUBLIC KEY`) that verify tokens but sign none, for RS256, PS256 and ES256, one block after another (literal `\\n` sequences are turned into newlines): during a key rotation, the next key before it signs or the previous one until its tokens have expired. Each must fit `JWT_ALGORITHM` and differ from the public half of `JWT_PRIVATE_KEY` and from the others. All are served at `/.well-known/jwks.json`',
   JWT_ISSUER: '`iss` claim written into and required of every token',
   JWT_AUDIENCE: '`aud` claim written into and required of every token',
   ACCESS_TOKEN_LIFETIME: 'access token lifetime, seconds (default 60 minutes)',
@@ -55,6 +38,10 @@ export function loadAuthConfig(source: Env = process.env, developmentSecret: str
   const privateKey = str(env, 'JWT_PRIVATE_KEY')?.replace(/\\n/g, '\n');
   let generatedSecret = false;
 
+  const verifySecrets = list(env, 'JWT_VERIFY_SECRETS');
+  const verifyPublicKeys = str(env, 'JWT_VERIFY_PUBLIC_KEYS')?.replace(/\\n/g, '\n');
+  let verifyPublicKeyPems: string[] = [];
+
   if (algorithm === 'HS256') {
     if (secret === undefined) {
       if (production) throw new ConfigError('JWT_SECRET', 'is required in production when JWT_ALGORITHM is HS256');
@@ -62,17 +49,14 @@ export function loadAuthConfig(source: Env = process.env, developmentSecret: str
       secret = developmentSecret;
       generatedSecret = true;
     }
-    if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
-      throw new ConfigError('JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes (256 bits) long`);
-    }
-    if (production && PLACEHOLDER.test(secret)) {
-      throw new ConfigError('JWT_SECRET', 'still holds a placeholder value; generate one with `openssl rand -base64 48`');
-    }
+    checkSecret('JWT_SECRET', secret, production);
+    checkVerifySecrets(verifySecrets, secret, production);
+    // A key that is silently ignored would log out every holder of a token it signed.
+    if (verifyPublicKeys !== undefined) throw new ConfigError('JWT_VERIFY_PUBLIC_KEYS', 'is for RS256, PS256 and ES256; with HS256 list old secrets in JWT_VERIFY_SECRETS');
   } else {
-    if (privateKey === undefined || !privateKey.includes('PRIVATE KEY')) {
-      throw new ConfigError('JWT_PRIVATE_KEY', `must hold a PEM private key when JWT_ALGORITHM is ${algorithm}`);
-    }
-    assertKeyFits(algorithm, privateKey);
+    const signer = checkPrivateKey(algorithm, privateKey);
+    verifyPublicKeyPems = readVerifyPublicKeys(algorithm, verifyPublicKeys, signer);
+    if (verifySecrets.length) throw new ConfigError('JWT_VERIFY_SECRETS', `is for HS256; with ${algorithm} list old public keys in JWT_VERIFY_PUBLIC_KEYS`);
   }
 
   return {
@@ -80,6 +64,10 @@ export function loadAuthConfig(source: Env = process.env, developmentSecret: str
     secret: algorithm === 'HS256' ? secret! : undefined,
     generatedSecret,
     privateKeyPem: algorithm === 'HS256' ? undefined : privateKey,
+    /** HS256 secrets that verify but do not sign (a key rotation). */
+    verifySecrets,
+    /** PEM public keys that verify but do not sign (a key rotation); served at /.well-known/jwks.json. */
+    verifyPublicKeyPems,
     issuer: str(env, 'JWT_ISSUER', 'nest-auth-service'),
     audience: str(env, 'JWT_AUDIENCE', 'nest-auth-service'),
     accessTokenLifetime: int(env, 'ACCESS_TOKEN_LIFETIME', 60 * 60, 30, 24 * 60 * 60),

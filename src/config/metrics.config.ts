@@ -1,5 +1,5 @@
 import { appSettings } from './app.config.js';
-import { PLACEHOLDER } from './auth.config.js';
+import { PLACEHOLDER } from './signing-keys.js';
 import { configArea, bool, ConfigError, int, str, type Env } from './env.js';
 import { defineSettings } from './settings.js';
 

@@ -24,6 +24,9 @@ export function testEnv(): Record<string, string> {
     REDIS_KEY_PREFIX: `test:${randomUUID()}:`,
     // Every test request comes from 127.0.0.1; the per-IP budget has its own test (rate-limit.e2e-spec.ts).
     PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
+    // A spawned server deletes on a schedule only where a test asks (retention tests); elsewhere it would
+    // delete expired rows of the shared database at a moment no test chose.
+    HOUSEKEEPING_ENABLED: 'false',
   };
 }
 

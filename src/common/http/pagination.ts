@@ -33,14 +33,19 @@ export function pageRequest(page: string | undefined, pageSize: string | undefin
   return { page: number, size, offset: (number - 1) * size };
 }
 
-/** The answer for one page; a page past the last (but the first, which may be empty) is 404 "Invalid page.". */
-export function pageOf<T>(request: FastifyRequest, asked: PageRequest, count: number, results: T[]): Page<T> {
+/**
+ * The answer for one page; a page past the last (but the first, which may be empty) is 404
+ * "Invalid page.". The links are absolute on PUBLIC_URL when it is set, and relative otherwise:
+ * never built from the request's Host or X-Forwarded-* headers, which the caller chooses.
+ */
+export function pageOf<T>(request: FastifyRequest, publicUrl: string | undefined, asked: PageRequest, count: number, results: T[]): Page<T> {
   if (asked.page > 1 && asked.offset >= count) throw invalidPage();
   const link = (page: number) => {
-    const url = new URL(request.url, `${request.protocol}://${request.host}`);
+    const url = new URL(request.url, 'http://relative.invalid');
     if (page === 1) url.searchParams.delete('page');
     else url.searchParams.set('page', String(page));
-    return url.toString();
+    const path = url.pathname + url.search;
+    return publicUrl ? publicUrl.replace(/\/+$/, '') + path : path;
   };
   return {
     count,

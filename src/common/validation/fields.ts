@@ -55,3 +55,14 @@ export function PhoneField({ required }: { required: boolean }) {
 export function OptionalBoolean() {
   return applyDecorators(IsOptional(), IsBoolean({ message: MESSAGES.boolean }));
 }
+
+/** Absent is fine, null is not: for a partial update of a column that holds no null (DRF's "may not be null"). */
+const AbsentOrSet = () => applyDecorators(ValidateIf((_object, value) => value !== undefined), IsDefined({ message: MESSAGES.notNull }));
+
+export function PatchString(maxLength: number) {
+  return applyDecorators(AbsentOrSet(), IsString({ message: MESSAGES.notString }), MaxLength(maxLength, { message: MESSAGES.maxLength(maxLength) }));
+}
+
+export function PatchBoolean() {
+  return applyDecorators(AbsentOrSet(), IsBoolean({ message: MESSAGES.boolean }));
+}

@@ -1,6 +1,7 @@
 /** DRF's wording, which dj-rest-auth clients already display. */
 export const MESSAGES = {
   required: 'This field is required.',
+  notNull: 'This field may not be null.',
   notString: 'Not a valid string.',
   blank: 'This field may not be blank.',
   email: 'Enter a valid email address.',

@@ -1,4 +1,6 @@
-import { Get, Query, Req } from '@nestjs/common';
+import { Get, Inject, Query, Req } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { appConfig } from '../../config/app.config.js';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { NotFoundError } from '../../common/errors/app-error.js';
@@ -11,7 +13,10 @@ import { AdminEventPage, AdminEventQueryDto, type AdminEventResponse } from './d
 
 @AdminController('events')
 export class AdminEventsController {
-  constructor(private readonly events: SecurityEventsService) {}
+  constructor(
+    private readonly events: SecurityEventsService,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'The audit log, newest first', description: 'Sign-ins, failures, logouts, credential changes and every admin action (with actor, target and change). DRF page-number pagination.' })
@@ -27,6 +32,6 @@ export class AdminEventsController {
       offset: asked.offset,
       limit: asked.size,
     });
-    return pageOf(request, asked, count, events.map(toAdminEventResponse));
+    return pageOf(request, this.app.publicUrl, asked, count, events.map(toAdminEventResponse));
   }
 }

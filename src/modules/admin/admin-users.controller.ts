@@ -1,4 +1,6 @@
-import { Body, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query, Req } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { appConfig } from '../../config/app.config.js';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentUser, type AuthPrincipal } from '../../common/decorators/current-user.decorator.js';
@@ -46,7 +48,10 @@ function changes(dto: AdminUserPatchDto): AdminChanges {
 
 @AdminController('users')
 export class AdminUsersController {
-  constructor(private readonly admin: AdminUsersService) {}
+  constructor(
+    private readonly admin: AdminUsersService,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Accounts, searched, filtered, ordered and paginated', description: 'DRF page-number pagination. `search` is a case-insensitive prefix of the address, first, last or full name, or phone.' })
@@ -63,7 +68,7 @@ export class AdminUsersController {
       offset: asked.offset,
       limit: asked.size,
     });
-    return pageOf(request, asked, count, users.map(toAdminUserResponse));
+    return pageOf(request, this.app.publicUrl, asked, count, users.map(toAdminUserResponse));
   }
 
   @Get(':id')

@@ -37,6 +37,7 @@ const FIELDS: Record<keyof AdminChanges, string> = {
 
 const NOT_SUPERUSER_ROLES = 'Only a superuser may grant or remove staff and superuser rights.';
 const NOT_SUPERUSER_STAFF = 'Only a superuser may change another staff account.';
+const OWN_MFA = 'Turn off your own MFA with /api/auth/mfa/totp/disable/ (it asks for a code or your password).';
 
 /**
  * What operators do to accounts, from the admin API and the CLI alike (the CLI acts with a
@@ -68,11 +69,12 @@ export class AdminUsersService {
 
   /** Deactivating ends every session in the same commit; the authentication step refuses the account's tokens from then on, on every instance. */
   update(actor: AdminActor, id: string, changes: AdminChanges): Promise<User> {
-    if ((changes.isStaff !== undefined || changes.isSuperuser !== undefined) && actor.user && !actor.user.isSuperuser) {
-      throw new PermissionDeniedError(NOT_SUPERUSER_ROLES);
-    }
     return this.txHost.withTransaction(async () => {
-      const changed = await this.users.changeByAdmin(id, changes, (before) => this.mayWrite(actor, before));
+      const now = await this.actingNow(actor);
+      if ((changes.isStaff !== undefined || changes.isSuperuser !== undefined) && now.user && !now.user.isSuperuser) {
+        throw new PermissionDeniedError(NOT_SUPERUSER_ROLES);
+      }
+      const changed = await this.users.changeByAdmin(id, changes, (before) => this.mayWrite(now, before));
       if (!changed) throw new NotFoundError();
       const { before, after } = changed;
       const diff: Record<string, unknown> = {};
@@ -83,14 +85,15 @@ export class AdminUsersService {
         const ended = await this.sessions.endAllForUser(id, 'user_deactivated');
         if (ended) diff.sessions_ended = ended;
       }
-      if (Object.keys(diff).length) await this.events.recordAdmin('admin_user_changed', actor, id, diff);
+      if (Object.keys(diff).length) await this.events.recordAdmin('admin_user_changed', now, id, diff);
       return after;
     });
   }
 
   delete(actor: AdminActor, id: string): Promise<void> {
     return this.txHost.withTransaction(async () => {
-      const user = await this.users.delete(id, (target) => this.mayWrite(actor, target));
+      const now = await this.actingNow(actor);
+      const user = await this.users.delete(id, (target) => this.mayWrite(now, target));
       if (!user) throw new NotFoundError();
       await this.events.recordAdmin('admin_user_deleted', actor, id, { email: user.email });
     });
@@ -120,7 +123,7 @@ export class AdminUsersService {
     return this.txHost.withTransaction(async () => {
       const user = await this.writable(actor, id);
       if (!user.isActive) throw ValidationFailedError.field('non_field_errors', 'The account is disabled: activate it before sending a reset.');
-      await this.resets.request(user.email);
+      await this.resets.sendFor(user);
       await this.events.recordAdmin('admin_password_reset_sent', actor, id);
     });
   }
@@ -129,8 +132,10 @@ export class AdminUsersService {
   resetMfa(actor: AdminActor, id: string): Promise<void> {
     return this.txHost.withTransaction(async () => {
       const user = await this.writable(actor, id);
+      // Not one's own: turning off one's own second factor asks for a code or the password (SECURITY.md 20).
+      if (actor.user?.id === user.id) throw new PermissionDeniedError(OWN_MFA);
       if (!(await this.mfa.reset(user))) throw ValidationFailedError.field('non_field_errors', 'MFA is not enabled.');
-      await this.events.recordAdmin('admin_mfa_reset', actor, id);
+      await this.events.recordAdmin('admin_mfa_reset', actor, id, { mfa_enabled: [true, false] });
     });
   }
 
@@ -140,11 +145,26 @@ export class AdminUsersService {
     return user;
   }
 
-  /** The account, locked for the rest of the transaction, once the actor may change it. */
+  /**
+   * The actor as the database has it now, its row locked until the transaction ends: a staff
+   * member demoted or deactivated while its request waited for a lock cannot finish the change
+   * with the rights it was authenticated with. The superusers are locked first, as every change
+   * of roles locks them, so admin writes take their locks in one order (no deadlock).
+   */
+  private async actingNow(actor: AdminActor): Promise<AdminActor> {
+    if (!actor.user) return actor;
+    await this.users.lockActiveSuperusers();
+    const user = await this.users.lockToRead(actor.user.id);
+    if (!user || !user.isActive || !user.isStaff) throw new PermissionDeniedError();
+    return { ...actor, user };
+  }
+
+  /** The account, locked for the rest of the transaction, once the actor (as it is now) may change it; `actor` is replaced by its current state. */
   private async writable(actor: AdminActor, id: string): Promise<User> {
+    const now = await this.actingNow(actor);
     const user = await this.users.lockForChange(id);
     if (!user) throw new NotFoundError();
-    this.mayWrite(actor, user);
+    this.mayWrite(now, user);
     return user;
   }
 

@@ -46,11 +46,13 @@ export class SecurityEventsService {
 
   /**
    * What an operator did to an account: who (null for the CLI), to whom, what changed. The target
-   * is kept in target_id, which outlives the account, so a deletion stays on record.
+   * is kept in target_id, which outlives the account, so a deletion stays on record. Without a
+   * user the actor is the CLI (`via: "cli"`), unless the caller names another way in: the
+   * superuser bootstrap at start says `via: "bootstrap"`.
    */
   async recordAdmin(event: AdminEventType, actor: AdminActor, targetId: string, details: Record<string, unknown> = {}): Promise<void> {
     const actorId = actor.user?.id ?? null;
-    const recorded = { ...details, ...(actor.user ? {} : { via: 'cli' }) };
+    const recorded = { ...(actor.user ? {} : { via: 'cli' }), ...details };
     this.logger.log({ event, actorId, targetId, details: recorded, ip: actor.client?.ip ?? null }, `security event: ${event}`);
     await this.txHost.tx.insert(SecurityEvent, {
       id: randomUUID(),
@@ -99,8 +101,17 @@ export class SecurityEventsService {
     return { count: Number(count), events: ids.map((row) => byId.get(row.id)!).filter(Boolean) };
   }
 
-  /** The last events about one account (its own and operators' actions on it), newest first. */
-  async about(userId: string, limit = 50): Promise<SecurityEvent[]> {
-    return (await this.page({ user: userId, offset: 0, limit })).events;
+  /**
+   * Housekeeping: deletes up to `limit` events recorded before `before`, of every kind: a user's
+   * own and operators' actions alike (AUDIT_RETENTION_DAYS).
+   */
+  async purgeOlderThan(before: Date, limit: number): Promise<number> {
+    const [, deleted] = (await this.txHost.tx.query(`DELETE FROM security_events WHERE id IN (SELECT id FROM security_events WHERE created_at < $1 LIMIT $2)`, [before, limit])) as [unknown, number];
+    return deleted;
+  }
+
+  /** The last events about one account (its own, and operators' actions on it), newest first. */
+  about(userId: string, limit = 50): Promise<SecurityEvent[]> {
+    return this.txHost.tx.find(SecurityEvent, { where: [{ userId }, { targetId: userId }], order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
   }
 }

@@ -36,6 +36,12 @@ export class AccountTokensRepository {
     return result.raw.length === 1;
   }
 
+  /** Deletes up to `limit` tokens that expired before `before`, used or not. */
+  async deleteExpired(before: Date, limit: number): Promise<number> {
+    const [, deleted] = (await this.em.query(`DELETE FROM account_tokens WHERE id IN (SELECT id FROM account_tokens WHERE expires_at < $1 LIMIT $2)`, [before, limit])) as [unknown, number];
+    return deleted;
+  }
+
   async spendAll(userId: string, purpose: AccountTokenPurpose): Promise<void> {
     await this.em
       .createQueryBuilder()

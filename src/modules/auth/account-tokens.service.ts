@@ -52,4 +52,9 @@ export class AccountTokensService {
   spendAll(userId: string, purpose: AccountTokenPurpose): Promise<void> {
     return this.tokens.spendAll(userId, purpose);
   }
+
+  /** Housekeeping: deletes up to `limit` links expired at `now`. An expired link is refused with or without its row. */
+  purgeExpired(now: Date, limit: number): Promise<number> {
+    return this.tokens.deleteExpired(now, limit);
+  }
 }

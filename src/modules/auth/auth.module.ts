@@ -53,6 +53,6 @@ import { LocalStrategy } from './strategies/local.strategy.js';
     MfaAdminService,
     AddressClaimService,
   ],
-  exports: [AuthService, SignInService, SignInReplies, PasswordService, ReauthService, AddressClaimService, PasswordResetService, LoginThrottleService, MfaAdminService],
+  exports: [AuthService, SignInService, SignInReplies, PasswordService, ReauthService, AddressClaimService, PasswordResetService, LoginThrottleService, MfaAdminService, MfaLoginService, AccountTokensService],
 })
 export class AuthModule {}

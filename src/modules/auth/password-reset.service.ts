@@ -8,6 +8,7 @@ import { SecurityEventsService } from '../audit/security-events.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import { normalizeEmail } from '../users/email.js';
+import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { AccountTokensService } from './account-tokens.service.js';
 import { AddressClaimService } from './address-claim.service.js';
@@ -47,6 +48,15 @@ export class PasswordResetService {
    */
   async request(email: string): Promise<void> {
     await this.mail.request('password_reset', normalizeEmail(email));
+  }
+
+  /**
+   * An operator's reset (admin API): the mail is queued for the known account, resolved already,
+   * so it does not draw on the address's public mail limit, which anyone can spend; the link is
+   * made when it is sent, as for any reset.
+   */
+  async sendFor(user: User): Promise<void> {
+    await this.mail.enqueue(user.email, 'password_reset', { userId: user.id });
   }
 
   async confirm(uid: string, token: string, password: string, confirmation: string, client: ClientContext): Promise<void> {

@@ -36,4 +36,17 @@ export class MailService {
       throw new ServiceUnavailableError();
     }
   }
+
+  /**
+   * Housekeeping: deletes up to `limit` rows that finished (sent, skipped, or given up) before
+   * `before`. A pending or retrying row has none of the three set, so it is never touched.
+   */
+  async purgeFinished(before: Date, limit: number): Promise<number> {
+    const [, deleted] = (await this.txHost.tx.query(
+      // The expression is ix_mail_outbox_finished's.
+      `DELETE FROM mail_outbox WHERE id IN (SELECT id FROM mail_outbox WHERE coalesce(sent_at, skipped_at, failed_at) < $1 LIMIT $2)`,
+      [before, limit],
+    )) as [unknown, number];
+    return deleted;
+  }
 }

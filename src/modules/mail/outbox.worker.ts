@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { DataSource } from 'typeorm';
+import { PROCESS_ROLE, type ProcessRole } from '../../common/process-role.js';
 import { mailConfig } from '../../config/mail.config.js';
 import { MetricsService } from '../ops/metrics.service.js';
 import { MailComposers, type MailParams, type MailRecipient } from './mail-composer.js';
@@ -46,9 +47,15 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly composers: MailComposers,
     private readonly metrics: MetricsService,
     @Inject(mailConfig.KEY) private readonly config: ConfigType<typeof mailConfig>,
+    @Inject(PROCESS_ROLE) private readonly role: ProcessRole,
   ) {}
 
   onApplicationBootstrap(): void {
+    // The CLI only queues mail (if a command does): the server's worker delivers it.
+    if (this.role !== 'server') {
+      this.stopped = true;
+      return;
+    }
     this.timer = setInterval(() => this.wake(), this.config.pollIntervalMs);
     this.timer.unref();
     this.wake();

@@ -25,4 +25,9 @@ export class MetricsModule {
       exports: [MetricsService],
     };
   }
+
+  /** The counters alone, read by nobody: for a process that serves no metrics (the CLI). */
+  static unexposed(): DynamicModule {
+    return MetricsModule.register({ enabled: false, token: null, port: null });
+  }
 }

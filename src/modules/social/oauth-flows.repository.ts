@@ -42,6 +42,16 @@ export class OauthFlowsRepository {
     await this.em.update(OauthFlow, { id }, { userId: user.id, credentialsVersion: user.credentialsVersion, exchangeCodeHash: codeHash, exchangeExpiresAt: expiresAt });
   }
 
+  /** Deletes up to `limit` flows whose state, and exchange code if any, had both expired at `now`. */
+  async deleteExpired(now: Date, limit: number): Promise<number> {
+    const [, deleted] = (await this.em.query(
+      `DELETE FROM oauth_flows WHERE id IN (
+         SELECT id FROM oauth_flows WHERE expires_at < $1 AND (exchange_expires_at IS NULL OR exchange_expires_at < $1) LIMIT $2)`,
+      [now, limit],
+    )) as [unknown, number];
+    return deleted;
+  }
+
   /** Spends every exchange code of a user not yet exchanged. */
   async spendPendingForUser(userId: string): Promise<void> {
     await this.em.update(OauthFlow, { userId, exchangedAt: IsNull() }, { exchangedAt: () => 'now()' });

@@ -51,6 +51,11 @@ export class OauthStateStore {
     return this.flows.claimState(provider, sha256(state));
   }
 
+  /** Housekeeping: deletes up to `limit` flows finished for good at `now` (state and exchange code expired); either is refused once expired, row or not. */
+  purgeExpired(now: Date, limit: number): Promise<number> {
+    return this.flows.deleteExpired(now, limit);
+  }
+
   forPassport(provider: string): PassportStateStore {
     return {
       store: (_req, verifier, state, _meta, done) => {

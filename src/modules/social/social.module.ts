@@ -29,6 +29,6 @@ import { SocialService } from './social.service.js';
     OauthRedirectService,
     SocialClaimRevocation,
   ],
-  exports: [SocialService],
+  exports: [SocialService, OauthStateStore],
 })
 export class SocialModule {}

@@ -141,6 +141,11 @@ export class SessionsRepository {
   }
 
   /** Ends every live session of a user, optionally sparing one; returns the ended ids. */
+  /** The user's second factor is gone: no session of theirs counts as opened with one any more. */
+  async forgetSecondFactor(userId: string): Promise<void> {
+    await this.em.update(Session, { userId, secondFactor: true }, { secondFactor: false });
+  }
+
   async revokeAllForUser(userId: string, reason: RevokeReason, exceptSessionId?: string): Promise<string[]> {
     const query = this.em
       .createQueryBuilder()
@@ -150,5 +155,24 @@ export class SessionsRepository {
     if (exceptSessionId) query.andWhere('id <> :exceptSessionId', { exceptSessionId });
     const result = await query.returning('id').execute();
     return (result.raw as { id: string }[]).map((row) => row.id);
+  }
+
+  /** Deletes up to `limit` refresh-token rows, spent or not, whose token expired before `before`; a spent one's blacklist row goes with it (ON DELETE CASCADE). */
+  async deleteExpiredTokens(before: Date, limit: number): Promise<number> {
+    const [, deleted] = (await this.em.query(`DELETE FROM outstanding_tokens WHERE id IN (SELECT id FROM outstanding_tokens WHERE expires_at < $1 LIMIT $2)`, [before, limit])) as [unknown, number];
+    return deleted;
+  }
+
+  /**
+   * Deletes up to `limit` sessions that ended (were revoked, or expired) before `endedBefore` and
+   * expired before `expiredBefore`; any token rows left go with them (ON DELETE CASCADE).
+   */
+  async deleteEnded(endedBefore: Date, expiredBefore: Date, limit: number): Promise<number> {
+    const [, deleted] = (await this.em.query(
+      // LEAST skips a NULL revoked_at: the end of a session never revoked is its expiry.
+      `DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at < $2 AND LEAST(revoked_at, expires_at) < $1 LIMIT $3)`,
+      [endedBefore, expiredBefore, limit],
+    )) as [unknown, number];
+    return deleted;
   }
 }

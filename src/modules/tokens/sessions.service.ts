@@ -15,6 +15,12 @@ import { TokenIssuerService } from './token-issuer.service.js';
 import { TokenVerifierService } from './authentication/token-verifier.service.js';
 
 /**
+ * How long after its expiry a refresh token's rows are kept: another instance whose clock runs
+ * this far behind still accepts the token, and must still recognise it as spent.
+ */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/**
  * Starting, listing and ending sessions. An end is one committed UPDATE of the session row, which
  * every instance reads on every authenticated request: nothing is left to do after the commit.
  */
@@ -105,7 +111,36 @@ export class SessionsService {
     await this.events.record(all ? 'logout_all' : 'logout', userId, client, sessionId);
   }
 
+  /**
+   * MFA was turned off (by its holder or an operator): the sessions stay, but none counts as
+   * opened with a second factor any more, so ADMIN_REQUIRE_MFA wants a new sign-in with the next
+   * authenticator, not a re-enrolment from an old session.
+   */
+  forgetSecondFactor(userId: string): Promise<void> {
+    return this.sessions.forgetSecondFactor(userId);
+  }
+
   async end(sessionIds: string[], reason: RevokeReason): Promise<void> {
     await this.sessions.revoke(sessionIds, reason);
+  }
+
+  /**
+   * Housekeeping: deletes up to `limit` refresh-token rows whose token had expired at `now`.
+   * A spent token's row is what recognises its replay as theft and revokes the family (RFC 9700
+   * §4.14.2), so it stays for as long as the token itself verifies, plus CLOCK_SKEW_MS; after
+   * that the token is refused for its `exp` alone. Returns how many rows went.
+   */
+  purgeExpiredRefreshTokens(now: Date, limit: number): Promise<number> {
+    return this.sessions.deleteExpiredTokens(new Date(now.getTime() - CLOCK_SKEW_MS), limit);
+  }
+
+  /**
+   * Housekeeping: deletes up to `limit` sessions that ended before `endedBefore` (the retention
+   * period) and whose last refresh token had expired at `now`. A session is never deleted while a
+   * token of it still verifies: every answer to such a token (401, or an idempotent logout) stays
+   * what it was.
+   */
+  purgeEnded(endedBefore: Date, now: Date, limit: number): Promise<number> {
+    return this.sessions.deleteEnded(endedBefore, new Date(now.getTime() - CLOCK_SKEW_MS), limit);
   }
 }

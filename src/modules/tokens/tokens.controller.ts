@@ -17,6 +17,22 @@ import { SessionAuthService } from './authentication/session-auth.service.js';
 import { SessionsService } from './sessions.service.js';
 import { TokenKeysService } from './token-keys.service.js';
 
+/**
+ * How long other services may keep the key set. A key is published here, as verify-only, at
+ * least this long before it signs (docs/operations.md, "Signing-key rotation"), so a cached copy
+ * never lacks the key of a token.
+ */
+export const JWKS_MAX_AGE_SECONDS = 300;
+
+/** RFC 9110 §13.1.2: a list of entity tags, or `*`; weak comparison suffices for a GET. */
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header.split(',').some((tag) => {
+    const value = tag.trim();
+    return value === '*' || value.replace(/^W\//, '') === etag;
+  });
+}
+
 @ApiTags('tokens')
 @Controller()
 export class TokensController {
@@ -88,9 +104,19 @@ export class TokensController {
 
   @Public()
   @Get('.well-known/jwks.json')
-  @ApiOperation({ summary: 'Public signing keys', description: 'Empty when tokens are signed with the HS256 shared secret.' })
+  @ApiOperation({
+    summary: 'Public signing keys',
+    description:
+      'Every public key that can verify a token now: the signing key first, then the verify-only keys of a rotation. Empty when tokens are signed with HS256 shared secrets. ' +
+      `Cacheable for ${JWKS_MAX_AGE_SECONDS} s; answers 304 to a matching If-None-Match.`,
+  })
   @ApiOkResponse({ type: JwksResponse })
-  jwks(): JwksResponse {
-    return this.keys.jwks();
+  jwks(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): JwksResponse | undefined {
+    reply.header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`).header('etag', this.keys.jwksEtag);
+    if (etagMatches(request.headers['if-none-match'], this.keys.jwksEtag)) {
+      reply.status(304);
+      return undefined;
+    }
+    return this.keys.jwks;
   }
 }

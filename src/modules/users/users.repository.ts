@@ -61,7 +61,8 @@ export function userPageStatements(query: UserQuery, columns: string): Record<'c
   };
   if (query.search) {
     const lowered = param(likePrefix(query.search.normalize('NFKC').toLowerCase()));
-    const raw = param(likePrefix(query.search));
+    // The phone as the phone field stores it: spaces, dashes, dots and brackets dropped.
+    const raw = param(likePrefix(query.search.replace(/[\s().-]/g, '')));
     where.push(
       `(email_key LIKE ${lowered} OR lower(first_name) LIKE ${lowered} OR lower(last_name) LIKE ${lowered}` +
         ` OR lower(first_name || ' ' || last_name) LIKE ${lowered} OR phone LIKE ${raw})`,

@@ -108,6 +108,16 @@ export class UsersService {
     return this.users.update(id, { emailVerified: true, credentialsVersion: () => 'credentials_version + 1' });
   }
 
+  /** The account's active superusers, locked until the caller's transaction ends: the first lock of every change of roles. */
+  lockActiveSuperusers(): Promise<string[]> {
+    return this.users.lockActiveSuperusers();
+  }
+
+  /** The account row, share-locked: it cannot change until the caller's transaction ends. */
+  lockToRead(id: string): Promise<User | null> {
+    return this.users.lock(id, 'share');
+  }
+
   /** The account row, locked against any other change until the caller's transaction ends. */
   lockForChange(id: string): Promise<User | null> {
     return this.users.lock(id, 'update');

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { OptionalBoolean, OptionalString, PhoneField } from '../../../common/validation/fields.js';
+import { OptionalString, PatchBoolean, PatchString, PhoneField } from '../../../common/validation/fields.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../common/http/pagination.js';
 import { USER_ORDERINGS, type UserOrdering } from '../../users/users.repository.js';
 import { SocialAccountResponse } from '../../social/dto/social.dto.js';
@@ -43,11 +43,11 @@ export class AdminUserQueryDto {
 /** PATCH /api/admin/users/{id}/: any subset. is_staff and is_superuser need a superuser; a superuser must be staff. */
 export class AdminUserPatchDto {
   @ApiPropertyOptional({ maxLength: 150 })
-  @OptionalString(150)
+  @PatchString(150)
   first_name?: string;
 
   @ApiPropertyOptional({ maxLength: 150 })
-  @OptionalString(150)
+  @PatchString(150)
   last_name?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, example: '+14155550123', description: 'E.164; null or "" clears it' })
@@ -55,19 +55,19 @@ export class AdminUserPatchDto {
   phone?: string | null;
 
   @ApiPropertyOptional()
-  @OptionalBoolean()
+  @PatchBoolean()
   email_verified?: boolean;
 
   @ApiPropertyOptional({ description: 'false ends every session of the account at once' })
-  @OptionalBoolean()
+  @PatchBoolean()
   is_active?: boolean;
 
   @ApiPropertyOptional({ description: 'superuser only' })
-  @OptionalBoolean()
+  @PatchBoolean()
   is_staff?: boolean;
 
   @ApiPropertyOptional({ description: 'superuser only; needs is_staff too' })
-  @OptionalBoolean()
+  @PatchBoolean()
   is_superuser?: boolean;
 }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { MailService } from '../../mail/mail.service.js';
+import { SessionsService } from '../../tokens/sessions.service.js';
 import type { User } from '../../users/user.entity.js';
 import { UsersService } from '../../users/users.service.js';
 import { MfaRepository } from './mfa.repository.js';
@@ -19,6 +20,7 @@ export class MfaAdminService {
     private readonly mfa: MfaRepository,
     private readonly users: UsersService,
     private readonly mail: MailService,
+    private readonly sessions: SessionsService,
   ) {}
 
   async state(user: User): Promise<MfaState> {
@@ -31,6 +33,7 @@ export class MfaAdminService {
       const removed = await this.mfa.deleteAll(user.id);
       if (!removed && !user.mfaEnabled) return false;
       await this.users.disableMfa(user.id);
+      await this.sessions.forgetSecondFactor(user.id);
       await this.mail.enqueue(user.email, 'mfa_reset');
       return true;
     });

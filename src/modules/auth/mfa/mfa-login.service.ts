@@ -43,4 +43,9 @@ export class MfaLoginService {
     }
     return { user: { ...user, credentialsVersion: challenge.credentialsVersion }, ticketId: claims.jti };
   }
+
+  /** Housekeeping: deletes up to `limit` tickets expired at `now`. An expired ticket is refused with or without its row. */
+  purgeExpiredChallenges(now: Date, limit: number): Promise<number> {
+    return this.mfa.deleteExpiredChallenges(now, limit);
+  }
 }

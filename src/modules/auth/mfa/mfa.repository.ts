@@ -82,6 +82,12 @@ export class MfaRepository {
       .getOne();
   }
 
+  /** Deletes up to `limit` tickets that expired before `before`, used or not. */
+  async deleteExpiredChallenges(before: Date, limit: number): Promise<number> {
+    const [, deleted] = (await this.em.query(`DELETE FROM mfa_challenges WHERE jti IN (SELECT jti FROM mfa_challenges WHERE expires_at < $1 LIMIT $2)`, [before, limit])) as [unknown, number];
+    return deleted;
+  }
+
   async spendChallenge(jti: string): Promise<boolean> {
     const result = await this.em
       .createQueryBuilder()

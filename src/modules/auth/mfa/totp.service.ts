@@ -14,6 +14,7 @@ import { ThrottlePolicies } from '../../../throttle/throttle-policies.js';
 import { SecurityEventsService } from '../../audit/security-events.service.js';
 import { MetricsService, type MfaMethod } from '../../ops/metrics.service.js';
 import type { User } from '../../users/user.entity.js';
+import { SessionsService } from '../../tokens/sessions.service.js';
 import { UsersService } from '../../users/users.service.js';
 import { ReauthService } from '../reauth.service.js';
 import { MfaRepository } from './mfa.repository.js';
@@ -45,6 +46,7 @@ export class TotpService {
     private readonly reauth: ReauthService,
     private readonly policies: ThrottlePolicies,
     private readonly events: SecurityEventsService,
+    private readonly sessions: SessionsService,
     private readonly metrics: MetricsService,
     @Inject(mfaConfig.KEY) private readonly config: ConfigType<typeof mfaConfig>,
     @Inject(accountConfig.KEY) private readonly account: ConfigType<typeof accountConfig>,
@@ -93,6 +95,7 @@ export class TotpService {
     await this.txHost.withTransaction(async () => {
       await this.mfa.deleteAll(user.id);
       await this.users.disableMfa(user.id);
+      await this.sessions.forgetSecondFactor(user.id);
       await this.events.record('mfa_disabled', user.id, client, null);
     });
   }

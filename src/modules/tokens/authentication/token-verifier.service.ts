@@ -23,8 +23,9 @@ export interface VerifyOptions {
 /**
  * Verifies our own JWTs, for the authentication step (through passport-jwt, jwt.strategy.ts) and
  * for the token endpoints alike. The one place that decides what a token of ours is: the header
- * checks, the key (ours alone), the algorithm list (the one configured algorithm, never `none`),
- * issuer and audience, and the claims of each token kind, accepted only as itself (SECURITY.md 6–8).
+ * checks, the key (ours alone: the one its `kid` names), the algorithm list (the one configured
+ * algorithm, never `none`), issuer and audience, and the claims of each token kind, accepted
+ * only as itself (SECURITY.md 6–8).
  */
 @Injectable()
 export class TokenVerifierService {
@@ -66,8 +67,10 @@ export class TokenVerifierService {
     if (dot < 1 || header === null || typeof header !== 'object') throw new TokenNotValidError();
     if (header.alg !== this.keys.algorithm) throw new TokenNotValidError();
     if (FORBIDDEN_HEADERS.some((name) => name in header)) throw new TokenNotValidError();
-    if (header.kid !== undefined && header.kid !== this.keys.kid) throw new TokenNotValidError();
-    return this.keys.verifyKey;
+    // The kid picks one of our configured keys or none: a withdrawn key's tokens end here.
+    const key = this.keys.verificationKey(header.kid);
+    if (key === undefined) throw new TokenNotValidError();
+    return key;
   }
 
   /** The claims of a correctly signed token, checked for the expected token kinds. */

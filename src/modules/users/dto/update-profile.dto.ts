@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { PhoneField, RequiredString } from '../../../common/validation/fields.js';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PatchString, PhoneField, RequiredString } from '../../../common/validation/fields.js';
 
 /** PUT /api/me/: every editable field. Anything else in the body (email, is_staff, ...) is ignored. */
 export class UpdateProfileDto {
@@ -16,9 +16,17 @@ export class UpdateProfileDto {
   phone: string | null;
 }
 
-/** PATCH /api/me/: any subset of the editable fields. */
-export class PatchProfileDto extends PartialType(UpdateProfileDto) {
+/** PATCH /api/me/: any subset of the editable fields; null only for the phone (it clears it). */
+export class PatchProfileDto {
+  @ApiPropertyOptional({ example: 'John', maxLength: 150 })
+  @PatchString(150)
+  first_name?: string;
+
+  @ApiPropertyOptional({ example: 'Doe', maxLength: 150 })
+  @PatchString(150)
+  last_name?: string;
+
   @ApiPropertyOptional({ type: String, nullable: true, example: '+14155550123', description: 'E.164; null or "" clears it' })
   @PhoneField({ required: false })
-  declare phone?: string | null;
+  phone?: string | null;
 }
