@@ -5,7 +5,13 @@
 # binaries for glibc, so neither stage needs a compiler.
 #
 #   docker build -t nest-auth-service .
-#   docker run -p 8000:8000 -e JWT_SECRET="$(openssl rand -base64 48)" -v auth-data:/app/data nest-auth-service
+#   docker run -p 8000:8000 -e JWT_SECRET="$(openssl rand -base64 48)" -e MFA_ENCRYPTION_KEY="$(openssl rand -base64 32)" \
+#     -e METRICS_TOKEN="$(openssl rand -hex 32)" -v auth-data:/app/data nest-auth-service
+#
+# Operators: set ADMIN_BOOTSTRAP_EMAIL and ADMIN_BOOTSTRAP_PASSWORD for the first start, or use the
+# CLI (`node dist/src/cli.js --help`): `docker exec` into the running container with DATABASE_URL;
+# on the embedded database, which one process at a time may open, stop it and run a one-off:
+#   docker run --rm -it -v auth-data:/app/data nest-auth-service node dist/src/cli.js createsuperuser --email you@example.com
 
 # ---- build ------------------------------------------------------------------------------
 FROM node:24-slim AS build

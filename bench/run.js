@@ -283,6 +283,9 @@ async function main() {
     REFRESH_REUSE_GRACE_SECONDS: '0',
     LOGIN_THROTTLE_ACCOUNT_IP_FREE: '4',
     DB_MIGRATIONS_RUN: 'true',
+    // Production serves /metrics only behind a token or on a port of its own. METRICS_ENABLED is
+    // left to the environment, so `METRICS_ENABLED=false npm run bench` measures what they cost.
+    METRICS_TOKEN: 'bench-metrics-token-0123456789abcdef',
   };
   // The embedded run never sees the servers, even when they are configured for the second run.
   const embeddedEnv = { ...base, DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '' };

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { ProcessRoleModule } from './common/process-role.js';
 import { configFactories, type Config } from './config/load-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -13,6 +14,7 @@ import { SocialModule } from './modules/social/social.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { HousekeepingModule } from './modules/ops/housekeeping.module.js';
+import { MetricsModule } from './modules/ops/metrics.module.js';
 import { TokensModule } from './modules/tokens/tokens.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 
@@ -33,12 +35,14 @@ import { UsersModule } from './modules/users/users.module.js';
   ],
 })
 export class AppModule {
-  /** The config loadConfig() read once at start; the developer and admin pages are mounted only when enabled. */
+  /** The config loadConfig() read once at start; the developer and admin pages, and the metrics, are mounted only when enabled. */
   static forRoot(config: Config): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: configFactories(config) }),
+        ProcessRoleModule.forRoot('server'),
+        MetricsModule.register(config.metrics),
         DevUiModule.register(config.app.devUi),
         AdminUiModule.register(config.admin.ui),
       ],

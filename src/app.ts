@@ -13,6 +13,8 @@ import { createLogger, PinoLoggerService } from './common/logging/logger.js';
 import { DrfValidationPipe } from './common/validation/validation.pipe.js';
 import { PendingMigrationsError, pendingMigrations } from './database/migrations.js';
 import { ShutdownState } from './modules/health/shutdown-state.js';
+import { installHttpMetrics } from './modules/ops/http-metrics.js';
+import { MetricsService } from './modules/ops/metrics.service.js';
 import { setupSwagger } from './swagger.js';
 
 /**
@@ -56,6 +58,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     if (shutdown.stopping) reply.header('connection', 'close');
     done(null, payload);
   });
+  if (loaded.config.metrics.enabled) installHttpMetrics(fastify, app.get(MetricsService));
   await app.register(fastifyCookie);
   // Security headers on every answer. The CSP is set per route in the HTTP hooks: none at all
   // for JSON, none for Swagger UI's own page.
@@ -90,7 +93,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     }
     await app.init();
   } catch (error) {
-    // What was opened is closed: the embedded database's folder is left as after a clean stop.
+    // A start refused (pending migrations, or at bootstrap: ADMIN_BOOTSTRAP_PASSWORD, say) still
+    // closes what it opened: the embedded database's folder is left as after a clean stop, free for the CLI.
     await app.close();
     throw error;
   }

@@ -1,13 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
 import { loadDatabaseConfig } from '../src/config/database.config.js';
 import { createDataSource } from '../src/database/data-source.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import { emailKey } from '../src/modules/users/email.js';
+import { ownDatabase, type OwnDatabase } from './setup/own-database.js';
 import { startApp, type TestApp } from './setup/test-app.js';
 import { linkIn, SmtpSink } from './setup/smtp-sink.js';
 import { dumpDatabase, spellings } from './factories/database-dump.js';
@@ -19,36 +16,12 @@ const MIGRATION = 1795968790556; // DropMailOutboxBodies
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const newToken = () => randomBytes(32).toString('base64url');
 
-/** An empty database of its own (on the PostgreSQL server when DATABASE_URL is set, else an embedded one on disk). */
-async function oldDatabase(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
-  if (process.env.DATABASE_URL) {
-    const name = `mail_migration_${randomUUID().replace(/-/g, '')}`;
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${name}`;
-    return {
-      env: { DATABASE_URL: url.toString(), DB_MIGRATIONS_RUN: 'true' },
-      drop: async () => {
-        const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await client.connect();
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await client.end();
-      },
-    };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'mail-migration-'));
-  return { env: { DATA_DIR: dir, DB_MIGRATIONS_RUN: 'true' }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-}
-
 // SECURITY.md 35 for data written before the fix: the migration leaves no stored body, spends
 // every token whose link was in one, and turns pending link mails into requests that are mailed
 // again with a fresh link.
 describe('the migration that drops stored mail bodies', () => {
   let sink: SmtpSink;
-  let database: Awaited<ReturnType<typeof oldDatabase>>;
+  let database: OwnDatabase;
   let t: TestApp;
   const user = { id: randomUUID(), email: uniqueEmail('before') };
   const other = { id: randomUUID(), email: uniqueEmail('unverified') };
@@ -57,7 +30,7 @@ describe('the migration that drops stored mail bodies', () => {
 
   beforeAll(async () => {
     sink = await SmtpSink.start();
-    database = await oldDatabase();
+    database = await ownDatabase('mail_migration');
     const config = loadDatabaseConfig({ ...database.env, DB_MIGRATIONS_RUN: 'false' });
     const ds = await createDataSource(config);
     ds.setOptions({ migrations: MIGRATIONS.filter((migration) => Number(new migration().name.slice(-13)) < MIGRATION) });

@@ -29,12 +29,12 @@ describe('configuration documentation', () => {
 
   it('describes every variable a loader reads, on every branch the loaders take', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const production = { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(48), MFA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(48), MFA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), METRICS_TOKEN: 'm'.repeat(32) };
     const envs: Record<string, string>[] = [
       {},
       production,
       { ...production, JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
-      { TRUST_PROXY: '10.0.0.0/8, 127.0.0.1', LOG_PRETTY: 'false', CORS_ORIGINS: 'https://spa.example.test', GOOGLE_ISSUER: 'https://issuer.example.test', DATABASE_URL: 'postgres://localhost/db' },
+      { TRUST_PROXY: '10.0.0.0/8, 127.0.0.1', LOG_PRETTY: 'false', CORS_ORIGINS: 'https://spa.example.test', GOOGLE_ISSUER: 'https://issuer.example.test', DATABASE_URL: 'postgres://localhost/db', METRICS_PORT: '9464' },
     ];
     for (const env of envs) expect(namesRead(env).filter((name) => !declared.has(name))).toEqual([]);
   });

@@ -31,8 +31,9 @@ unit their description names.
 
 With \`NODE_ENV=production\` the service refuses to start without \`JWT_SECRET\` (for HS256; a
 PEM \`JWT_PRIVATE_KEY\` for the other algorithms) and \`MFA_ENCRYPTION_KEY\`, refuses placeholder
-secrets (\`change-me…\`) and \`AUTH_DEV_UI=true\`, allows no CORS origin unless \`CORS_ORIGINS\` lists
-it, and drops mail (with a warning) unless \`SMTP_URL\` is set. Outside production, a missing JWT
+secrets (\`change-me…\`) and \`AUTH_DEV_UI=true\`, refuses \`/metrics\` on the public port without
+\`METRICS_TOKEN\` (set it, or \`METRICS_PORT\`, or \`METRICS_ENABLED=false\`), allows no CORS origin unless
+\`CORS_ORIGINS\` lists it, and drops mail (with a warning) unless \`SMTP_URL\` is set. Outside production, a missing JWT
 secret or MFA key is replaced by a random one for the life of the process, with a warning: tokens
 and enrolled authenticators stop working at a restart. A production deployment should also set
 \`DATABASE_URL\` (the embedded database is for one process), \`REDIS_URL\` when more than one

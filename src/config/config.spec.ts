@@ -73,7 +73,7 @@ describe('configuration', () => {
   it('loads every area from one call, sharing the development secrets made for this start', () => {
     const secrets = developmentSecrets();
     const { config } = loadConfig({}, secrets);
-    expect(Object.keys(config).sort()).toEqual(['account', 'admin', 'app', 'auth', 'cookie', 'database', 'mail', 'mfa', 'redis', 'retention', 'social', 'throttle']);
+    expect(Object.keys(config).sort()).toEqual(['account', 'admin', 'app', 'auth', 'cookie', 'database', 'mail', 'metrics', 'mfa', 'redis', 'retention', 'social', 'throttle']);
     expect(config.auth.secret).toBe(secrets.jwtSecret);
     expect(config.mfa.encryptionKey.equals(secrets.mfaKey)).toBe(true);
   });

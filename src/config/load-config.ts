@@ -8,6 +8,7 @@ import { loadCookieConfig } from './cookie.config.js';
 import { loadDatabaseConfig } from './database.config.js';
 import type { Env } from './env.js';
 import { loadMailConfig } from './mail.config.js';
+import { loadMetricsConfig } from './metrics.config.js';
 import { loadMfaConfig } from './mfa.config.js';
 import { loadRedisConfig } from './redis.config.js';
 import { loadRetentionConfig } from './retention.config.js';
@@ -45,6 +46,7 @@ function loadAreas(env: Env, secrets: DevelopmentSecrets) {
     retention: loadRetentionConfig(env),
     social: loadSocialConfig(env),
     throttle: loadThrottleConfig(env),
+    metrics: loadMetricsConfig(env),
   };
 }
 
@@ -54,6 +56,8 @@ export interface LoadedConfig {
   config: Config;
   /** Things to say at start: generated development keys, variables that look like misspelt settings. */
   warnings: string[];
+  /** The misspelt settings alone: all the CLI says, as it signs no token and encrypts no MFA secret. */
+  misspelt: string[];
 }
 
 export function loadConfig(env: Env = process.env, secrets: DevelopmentSecrets = developmentSecrets()): LoadedConfig {
@@ -73,10 +77,8 @@ export function loadConfig(env: Env = process.env, secrets: DevelopmentSecrets =
   if (config.mfa.generatedKey) {
     warnings.push('MFA_ENCRYPTION_KEY is not set: using a random key for this process only; authenticator apps enrolled now stop working after a restart.');
   }
-  for (const { name, closest } of unknownVariables(env, read)) {
-    warnings.push(`${name} is not a setting of this service and is ignored; did you mean ${closest}?`);
-  }
-  return { config, warnings };
+  const misspelt = unknownVariables(env, read).map(({ name, closest }) => `${name} is not a setting of this service and is ignored; did you mean ${closest}?`);
+  return { config, warnings: [...warnings, ...misspelt], misspelt };
 }
 
 /** Nest's providers for the loaded values, under the tokens of each area's registerAs (for example authConfig.KEY). */

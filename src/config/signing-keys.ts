@@ -12,7 +12,7 @@ export type AsymmetricAlgorithm = 'RS256' | 'PS256' | 'ES256';
 
 /** RFC 8725 §3.5 / SECURITY.md 12: an HMAC key must carry at least 256 bits. */
 export const MIN_SECRET_BYTES = 32;
-const PLACEHOLDER = /change-?me|placeholder|your[-_]?secret|^secret$/i;
+export const PLACEHOLDER = /change-?me|placeholder|your[-_]?secret|^secret$/i;
 
 /** The rules of JWT_SECRET, for the signing secret and each verify-only one. `entry` names it in a list. */
 export function checkSecret(variable: string, secret: string, production: boolean, entry = ''): void {

@@ -69,13 +69,18 @@ export async function takePoint(limiter: RateLimiterAbstract, key: string, optio
  */
 export class Budget {
   private readonly limiter: RateLimiterAbstract;
+  private readonly blocked: () => void;
 
-  constructor(redis: Redis | null, name: string, points: number, durationSeconds: number, blockSeconds = 0) {
-    this.limiter = newLimiter(redis, name, points, durationSeconds, blockSeconds);
+  /** `blocked` is told of every refusal (the throttle-blocks metric). */
+  constructor(redis: Redis | null, name: string, points: number, durationSeconds: number, options: { blockSeconds?: number; blocked: () => void }) {
+    this.limiter = newLimiter(redis, name, points, durationSeconds, options.blockSeconds ?? 0);
+    this.blocked = options.blocked;
   }
 
-  take(key: string): Promise<Verdict> {
-    return takePoint(this.limiter, key);
+  async take(key: string): Promise<Verdict> {
+    const verdict = await takePoint(this.limiter, key);
+    if (!verdict.allowed) this.blocked();
+    return verdict;
   }
 
   /** The guarded work succeeded and should not count against the key (e.g. a right code). */

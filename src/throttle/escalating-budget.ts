@@ -7,6 +7,8 @@ export interface EscalatingPolicy {
   free: number;
   windowSeconds: number;
   maxDelaySeconds: number;
+  /** Told of every refusal (the throttle-blocks metric). */
+  blocked: () => void;
 }
 
 /** An attempt let through: what to undo if it ends up not being checked after all. */
@@ -46,6 +48,7 @@ export class EscalatingBudget {
     if (verdict.allowed) return { reservation: { key, gated: true } };
     // A refused attempt is not checked, so it does not count (nor lengthen the next delay).
     await fromStore(this.counter.reward(key, 1));
+    this.policy.blocked();
     return { refused: verdict };
   }
 

@@ -5,6 +5,7 @@ import { accountConfig } from '../config/account.config.js';
 import { mfaConfig } from '../config/mfa.config.js';
 import { throttleConfig } from '../config/throttle.config.js';
 import { REDIS } from '../redis/redis.module.js';
+import { MetricsService } from '../modules/ops/metrics.service.js';
 import { Budget } from './budget.js';
 import { EscalatingBudget } from './escalating-budget.js';
 
@@ -40,13 +41,18 @@ export class ThrottlePolicies {
     @Inject(throttleConfig.KEY) throttle: ConfigType<typeof throttleConfig>,
     @Inject(mfaConfig.KEY) mfa: ConfigType<typeof mfaConfig>,
     @Inject(accountConfig.KEY) account: ConfigType<typeof accountConfig>,
+    metrics: MetricsService,
   ) {
-    const password = (name: string, free: number) => new EscalatingBudget(redis, name, { free, windowSeconds: throttle.windowSeconds, maxDelaySeconds: throttle.maxDelaySeconds });
+    // Each budget's name is its store prefix and its `policy` label on auth_throttle_blocks_total.
+    const password = (name: string, free: number) =>
+      new EscalatingBudget(redis, name, { free, windowSeconds: throttle.windowSeconds, maxDelaySeconds: throttle.maxDelaySeconds, blocked: metrics.throttled(name) });
+    const budget = (name: string, points: number, durationSeconds: number, blockSeconds = 0) =>
+      new Budget(redis, name, points, durationSeconds, { blockSeconds, blocked: metrics.throttled(name) });
     this.passwordAccountIp = password('password-account-ip', throttle.accountIpFree);
     this.passwordAccount = password('password-account', throttle.accountFree);
     this.passwordIp = password('password-ip', throttle.ipFree);
-    this.mfaCodes = new Budget(redis, 'mfa-codes', mfa.maxFailures, MFA_WINDOW_SECONDS, MFA_WINDOW_SECONDS);
-    this.publicPerIp = new Budget(redis, 'public-per-ip', throttle.publicPerMinute, 60);
-    this.mailsPerAddress = new Budget(redis, 'mails-per-address', account.mailsPerAddressPerHour, 3600);
+    this.mfaCodes = budget('mfa-codes', mfa.maxFailures, MFA_WINDOW_SECONDS, MFA_WINDOW_SECONDS);
+    this.publicPerIp = budget('public-per-ip', throttle.publicPerMinute, 60);
+    this.mailsPerAddress = budget('mails-per-address', account.mailsPerAddressPerHour, 3600);
   }
 }

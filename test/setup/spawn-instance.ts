@@ -20,11 +20,20 @@ export interface Instance {
 let built = false;
 
 /**
+ * Compiles the service into dist/ (over the previous build, as start.e2e-spec.ts does) for tests
+ * that run it as its own process. Test files run one after another (--runInBand), so no test
+ * runs a process out of dist/ while another rebuilds it.
+ */
+export function buildService(): void {
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+}
+
+/**
  * Builds the service and starts it as a separate process: a second instance in every sense
  * (its own Passport registry, memory and connections), as behind a load balancer.
  */
 export async function spawnInstance(env: Record<string, string>): Promise<Instance> {
-  if (!built) execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  if (!built) buildService();
   built = true;
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {

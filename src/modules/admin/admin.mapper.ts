@@ -1,27 +1,14 @@
 import { toSocialAccountResponse } from '../social/social-account.mapper.js';
 import type { SecurityEvent } from '../audit/security-event.entity.js';
 import type { User } from '../users/user.entity.js';
+import { toUserResponse } from '../users/user.mapper.js';
 import type { AdminEventResponse } from './dto/admin-event.dto.js';
 import type { AdminUserDetailResponse, AdminUserResponse } from './dto/admin-user.dto.js';
 import type { AdminUserDetail } from './admin-users.service.js';
 
 /** What staff see of an account: the profile and its flags, never a hash or a secret. */
 export function toAdminUserResponse(user: User): AdminUserResponse {
-  return {
-    id: user.id,
-    email: user.email,
-    first_name: user.firstName,
-    last_name: user.lastName,
-    phone: user.phone,
-    is_active: user.isActive,
-    is_staff: user.isStaff,
-    is_superuser: user.isSuperuser,
-    email_verified: user.emailVerified,
-    mfa_enabled: user.mfaEnabled,
-    has_password: user.passwordHash !== null,
-    date_joined: user.dateJoined.toISOString(),
-    last_login: user.lastLogin ? user.lastLogin.toISOString() : null,
-  };
+  return { ...toUserResponse(user), is_active: user.isActive, is_staff: user.isStaff, is_superuser: user.isSuperuser };
 }
 
 export function toAdminEventResponse(event: SecurityEvent): AdminEventResponse {

@@ -4,10 +4,12 @@ import { AuthModule } from '../auth/auth.module.js';
 import { SocialModule } from '../social/social.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { AdminBootstrapService } from './admin-bootstrap.service.js';
 import { AdminEventsController } from './admin-events.controller.js';
 import { AdminUsersController } from './admin-users.controller.js';
 import { AdminUsersService } from './admin-users.service.js';
 import { StaffGuard } from './staff.guard.js';
+import { SuperusersService } from './superusers.service.js';
 
 /**
  * The admin API (staff only, every controller declared with @AdminController). It sits above
@@ -16,7 +18,7 @@ import { StaffGuard } from './staff.guard.js';
 @Module({
   imports: [UsersModule, TokensModule, AuthModule, SocialModule, AuditModule],
   controllers: [AdminUsersController, AdminEventsController],
-  providers: [AdminUsersService, StaffGuard],
-  exports: [AdminUsersService],
+  providers: [AdminUsersService, SuperusersService, AdminBootstrapService, StaffGuard],
+  exports: [AdminUsersService, SuperusersService],
 })
 export class AdminModule {}

@@ -46,11 +46,13 @@ export class SecurityEventsService {
 
   /**
    * What an operator did to an account: who (null for the CLI), to whom, what changed. The target
-   * is kept in target_id, which outlives the account, so a deletion stays on record.
+   * is kept in target_id, which outlives the account, so a deletion stays on record. Without a
+   * user the actor is the CLI (`via: "cli"`), unless the caller names another way in: the
+   * superuser bootstrap at start says `via: "bootstrap"`.
    */
   async recordAdmin(event: AdminEventType, actor: AdminActor, targetId: string, details: Record<string, unknown> = {}): Promise<void> {
     const actorId = actor.user?.id ?? null;
-    const recorded = { ...details, ...(actor.user ? {} : { via: 'cli' }) };
+    const recorded = { ...(actor.user ? {} : { via: 'cli' }), ...details };
     this.logger.log({ event, actorId, targetId, details: recorded, ip: actor.client?.ip ?? null }, `security event: ${event}`);
     await this.txHost.tx.insert(SecurityEvent, {
       id: randomUUID(),

@@ -9,6 +9,7 @@ import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
+import { MetricsService } from '../ops/metrics.service.js';
 import { EmailVerificationService } from './email-verification.service.js';
 import { LoginThrottleService, type PasswordAttempt } from './login-throttle.service.js';
 import { checkPassword, normalizePassword } from './password-policy.js';
@@ -30,6 +31,7 @@ export class AuthService {
     private readonly verification: EmailVerificationService,
     private readonly events: SecurityEventsService,
     private readonly signIn: SignInService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async signup(dto: SignupDto, client: ClientContext): Promise<SignedUp> {
@@ -73,18 +75,25 @@ export class AuthService {
     try {
       attempt = await this.throttle.reserve(email, client.ip);
     } catch (error) {
-      if (error instanceof ThrottledError) await this.events.record('login_throttled', null, client);
+      if (error instanceof ThrottledError) {
+        this.metrics.signIn('password', 'throttled');
+        await this.events.record('login_throttled', null, client);
+      }
       throw error;
     }
     const user = await this.users.findByEmail(normalizeEmail(email));
     const ok = user?.passwordHash ? await this.passwords.verify(user.passwordHash, password) : await this.passwords.verifyDummy(password);
     if (!user || !ok) {
+      this.metrics.signIn('password', 'failed');
       await this.events.record('login_failed', user?.id ?? null, client);
       throw new AuthenticationFailedError();
     }
     await attempt.succeeded();
-    if (!user.isActive) throw new UserInactiveError();
-    if (this.verification.mandatory && !user.emailVerified) throw new EmailNotVerifiedError();
+    const refusal = !user.isActive ? new UserInactiveError() : this.verification.mandatory && !user.emailVerified ? new EmailNotVerifiedError() : null;
+    if (refusal) {
+      this.metrics.signIn('password', 'refused');
+      throw refusal;
+    }
     if (this.passwords.needsRehash(user.passwordHash!)) {
       // The same password under new parameters: not a change of credentials.
       await this.users.rehashPassword(user.passwordHash!, await this.passwords.hash(password));

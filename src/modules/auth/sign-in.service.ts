@@ -2,16 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { TokenNotValidError, UserInactiveError } from '../../common/errors/app-error.js';
+import { AppError, ThrottledError, TokenNotValidError, UserInactiveError, ValidationFailedError } from '../../common/errors/app-error.js';
 import type { ClientContext } from '../../common/http/client-context.js';
 import type { SecurityEventType } from '../audit/security-event.entity.js';
 import { SecurityEventsService } from '../audit/security-events.service.js';
+import { MetricsService, type SignInOutcome } from '../ops/metrics.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import type { TokenPair } from '../tokens/token-claims.js';
 import { TokenIssuerService } from '../tokens/token-issuer.service.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
-import { MfaLoginService } from './mfa/mfa-login.service.js';
+import { MfaLoginService, type SecondFactorPassed } from './mfa/mfa-login.service.js';
 import { MfaRepository } from './mfa/mfa.repository.js';
 
 export interface SignedIn {
@@ -36,10 +37,21 @@ export type SignInMethod = 'password' | 'social' | 'signup';
 const EVENTS: Record<SignInMethod | 'mfa', SecurityEventType> = { password: 'login_succeeded', social: 'login_succeeded', mfa: 'login_succeeded', signup: 'signup' };
 
 /**
+ * The metric's outcome of a second step that threw: a wrong code, a throttle, or a refusal (a dead
+ * ticket, a disabled account). A failure of the service itself (503, 500) is not the attempt's.
+ */
+function secondStepFailure(error: unknown): SignInOutcome | null {
+  if (!(error instanceof AppError) || error.status >= 500) return null;
+  if (error instanceof ThrottledError) return 'throttled';
+  return error instanceof ValidationFailedError ? 'failed' : 'refused';
+}
+
+/**
  * Where every sign-in ends (password login, the MFA step, social sign-in and the redirect
  * exchange, signup): the MFA gate, then in one transaction last_login, the session with its
  * first token pair (SessionsService.start: only while the credentials read are still current)
- * and the audit event. Cookies are set by SignInReplies.
+ * and the audit event; and where each is counted (auth_sign_ins_total; a wrong or throttled
+ * password is counted where it is checked, AuthService). Cookies are set by SignInReplies.
  */
 @Injectable()
 export class SignInService {
@@ -51,6 +63,7 @@ export class SignInService {
     private readonly issuer: TokenIssuerService,
     private readonly mfa: MfaRepository,
     private readonly secondFactor: MfaLoginService,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -60,12 +73,19 @@ export class SignInService {
   complete(user: User, client: ClientContext, method: 'signup'): Promise<SignedIn>;
   complete(user: User, client: ClientContext, method: SignInMethod): Promise<SignedIn | MfaRequired>;
   async complete(user: User, client: ClientContext, method: SignInMethod): Promise<SignedIn | MfaRequired> {
-    if (!user.isActive) throw new UserInactiveError();
+    if (!user.isActive) {
+      this.metrics.signIn(method, 'refused');
+      throw new UserInactiveError();
+    }
     if (user.mfaEnabled) {
       if (method === 'signup') throw new Error('a new account cannot have MFA on');
-      return this.challenge(user);
+      const ticket = await this.challenge(user);
+      this.metrics.signIn(method, 'mfa_required');
+      return ticket;
     }
-    return this.open(user, client, method);
+    const signedIn = await this.open(user, client, method);
+    this.metrics.signIn(method, 'succeeded');
+    return signedIn;
   }
 
   /**
@@ -74,11 +94,19 @@ export class SignInService {
    * only while the credentials the ticket was earned with still hold.
    */
   async completeSecondFactor(mfaToken: string, code: string, client: ClientContext): Promise<SignedIn> {
-    const passed = await this.secondFactor.check(mfaToken, code, client);
+    let passed: SecondFactorPassed;
+    try {
+      passed = await this.secondFactor.check(mfaToken, code, client);
+    } catch (error) {
+      const outcome = secondStepFailure(error);
+      if (outcome) this.metrics.signIn('mfa', outcome);
+      throw error;
+    }
     const signedIn = await this.txHost.withTransaction(async () => {
       if (!(await this.mfa.spendChallenge(passed.ticketId))) return null;
       return this.open(passed.user, client, 'mfa');
     });
+    this.metrics.signIn('mfa', signedIn ? 'succeeded' : 'refused');
     if (!signedIn) throw new TokenNotValidError();
     return signedIn;
   }

@@ -3,7 +3,9 @@ import type { ConfigType } from '@nestjs/config';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { DataSource } from 'typeorm';
+import { PROCESS_ROLE, type ProcessRole } from '../../common/process-role.js';
 import { mailConfig } from '../../config/mail.config.js';
+import { MetricsService } from '../ops/metrics.service.js';
 import { MailComposers, type MailParams, type MailRecipient } from './mail-composer.js';
 import { MailTransport } from './mail-transport.js';
 
@@ -45,10 +47,17 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly transport: MailTransport,
     private readonly composers: MailComposers,
+    private readonly metrics: MetricsService,
     @Inject(mailConfig.KEY) private readonly config: ConfigType<typeof mailConfig>,
+    @Inject(PROCESS_ROLE) private readonly role: ProcessRole,
   ) {}
 
   onApplicationBootstrap(): void {
+    // The CLI only queues mail (if a command does): the server's worker delivers it.
+    if (this.role !== 'server') {
+      this.stopped = true;
+      return;
+    }
     this.timer = setInterval(() => this.wake(), this.config.pollIntervalMs);
     this.timer.unref();
     this.wake();
@@ -125,6 +134,7 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
       if (!mail) return await this.skip(row.id);
       await this.transport.send({ to: recipient.to, ...mail });
       await this.dataSource.query(`UPDATE mail_outbox SET sent_at = now(), last_error = NULL WHERE id = $1`, [row.id]);
+      this.metrics.mailDelivery('sent');
     } catch (error) {
       const message = scrub(String((error as Error).message ?? error));
       const delay = Math.min(this.config.retryBaseMs * 2 ** (row.attempts - 1), this.config.retryMaxDelayMs);
@@ -134,6 +144,7 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
         [row.id, message, String(delay), giveUp],
       );
       this.logger.warn({ mailId: row.id, attempts: row.attempts, retryInMs: giveUp ? null : delay, err: { message } }, giveUp ? 'mail given up' : 'mail delivery failed; retrying');
+      this.metrics.mailDelivery(giveUp ? 'given_up' : 'failed');
     }
   }
 
@@ -145,5 +156,6 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
   /** Done with no mail: nobody to send it to, or nothing left to send. */
   private async skip(id: string): Promise<void> {
     await this.dataSource.query(`UPDATE mail_outbox SET skipped_at = now(), resolved_at = coalesce(resolved_at, now()), last_error = NULL WHERE id = $1`, [id]);
+    this.metrics.mailDelivery('skipped');
   }
 }

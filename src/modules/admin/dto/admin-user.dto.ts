@@ -4,6 +4,7 @@ import { OptionalString, PatchBoolean, PatchString, PhoneField } from '../../../
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../common/http/pagination.js';
 import { USER_ORDERINGS, type UserOrdering } from '../../users/users.repository.js';
 import { SocialAccountResponse } from '../../social/dto/social.dto.js';
+import { UserResponse } from '../../users/dto/user.response.js';
 import { AdminEventResponse } from './admin-event.dto.js';
 import { QueryBoolean, QueryPageField } from './admin-query.fields.js';
 
@@ -71,45 +72,16 @@ export class AdminUserPatchDto {
   is_superuser?: boolean;
 }
 
-export class AdminUserResponse {
-  @ApiProperty({ format: 'uuid' })
-  id: string;
-
-  @ApiProperty({ format: 'email', example: 'john@example.com' })
-  email: string;
-
-  @ApiProperty({ example: 'John' })
-  first_name: string;
-
-  @ApiProperty({ example: 'Doe' })
-  last_name: string;
-
-  @ApiProperty({ type: String, nullable: true, example: null })
-  phone: string | null;
-
+/** The user as the account holder sees it (GET /api/me/), and its roles and state. */
+export class AdminUserResponse extends UserResponse {
   @ApiProperty()
   is_active: boolean;
 
   @ApiProperty()
   is_staff: boolean;
 
-  @ApiProperty()
+  @ApiProperty({ description: 'always with is_staff' })
   is_superuser: boolean;
-
-  @ApiProperty()
-  email_verified: boolean;
-
-  @ApiProperty()
-  mfa_enabled: boolean;
-
-  @ApiProperty({ description: 'false for accounts that only sign in through a provider' })
-  has_password: boolean;
-
-  @ApiProperty({ format: 'date-time' })
-  date_joined: string;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
-  last_login: string | null;
 }
 
 export class AdminUserPage {

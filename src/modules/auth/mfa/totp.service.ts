@@ -12,6 +12,7 @@ import { MESSAGES } from '../../../common/validation/messages.js';
 import type { ClientContext } from '../../../common/http/client-context.js';
 import { ThrottlePolicies } from '../../../throttle/throttle-policies.js';
 import { SecurityEventsService } from '../../audit/security-events.service.js';
+import { MetricsService, type MfaMethod } from '../../ops/metrics.service.js';
 import type { User } from '../../users/user.entity.js';
 import { SessionsService } from '../../tokens/sessions.service.js';
 import { UsersService } from '../../users/users.service.js';
@@ -46,6 +47,7 @@ export class TotpService {
     private readonly policies: ThrottlePolicies,
     private readonly events: SecurityEventsService,
     private readonly sessions: SessionsService,
+    private readonly metrics: MetricsService,
     @Inject(mfaConfig.KEY) private readonly config: ConfigType<typeof mfaConfig>,
     @Inject(accountConfig.KEY) private readonly account: ConfigType<typeof accountConfig>,
   ) {}
@@ -113,11 +115,11 @@ export class TotpService {
   async verifySecondFactor(user: User, code: string): Promise<boolean> {
     const trimmed = code.replace(/\s/g, '');
     if (/^\d{6}$/.test(trimmed)) return this.checkTotp(user, trimmed);
-    return this.throttled(user.id, () => this.mfa.useRecoveryCode(user.id, trimmed.toLowerCase()));
+    return this.throttled(user.id, 'recovery_code', () => this.mfa.useRecoveryCode(user.id, trimmed.toLowerCase()));
   }
 
   private checkTotp(user: User, code: string): Promise<boolean> {
-    return this.throttled(user.id, async () => {
+    return this.throttled(user.id, 'totp', async () => {
       const record = await this.mfa.findTotp(user.id);
       const trimmed = code.replace(/\s/g, '');
       if (!record || !/^\d{6}$/.test(trimmed)) return false;
@@ -127,11 +129,15 @@ export class TotpService {
     });
   }
 
-  /** Takes the attempt's point before the check; a right code gives it back. */
-  private async throttled(userId: string, check: () => Promise<boolean>): Promise<boolean> {
+  /** Takes the attempt's point before the check; a right code gives it back. Every code check passes here, so it is counted here. */
+  private async throttled(userId: string, method: MfaMethod, check: () => Promise<boolean>): Promise<boolean> {
     const verdict = await this.policies.mfaCodes.take(userId);
-    if (!verdict.allowed) throw new ThrottledError(Math.ceil(verdict.retryAfterMs / 1000));
+    if (!verdict.allowed) {
+      this.metrics.mfa(method, 'throttled');
+      throw new ThrottledError(Math.ceil(verdict.retryAfterMs / 1000));
+    }
     const ok = await check();
+    this.metrics.mfa(method, ok ? 'passed' : 'failed');
     if (ok) await this.policies.mfaCodes.giveBack(userId);
     return ok;
   }
