@@ -93,7 +93,8 @@ export async function openDataSource(options: AppDataSourceOptions, log: { log(m
     }
     return dataSource;
   } catch (error) {
-    await dataSource.destroy();
+    // A failed initialize() has closed its pool already; the embedded database still has PGlite to close.
+    if (dataSource.isInitialized || dataSource instanceof EmbeddedDataSource) await dataSource.destroy();
     throw error;
   }
 }
