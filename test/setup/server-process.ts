@@ -2,12 +2,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from './spawn-instance.js';
 import { testEnv } from './test-app.js';
 
 export interface ServerProcess {
-  url: string;
-  port: number;
+  /** Where it listens, known once it has printed its start line. */
+  readonly url: string;
+  readonly port: number;
   /** Everything it printed, stdout and stderr, line by line. */
   lines: string[];
   /** The message of each JSON log line (other lines as they are). */
@@ -41,12 +41,13 @@ function build(): void {
 /**
  * Runs the built server (`node dist/src/main.js`, as in the image) as a process of its own and
  * reads what it prints, for tests of what a process does: its start, its signals, its exit.
- * Resolves once it is listening (its start line), unless `ready: false`.
+ * Resolves once it is listening (its start line), unless `ready: false`. It listens on a port the
+ * system picks (PORT=0) and says which in its start line: ports picked beforehand by the test
+ * could be taken by the time several servers start at once.
  */
 export async function startServerProcess(env: Record<string, string | undefined>, options: { ready?: boolean } = {}): Promise<ServerProcess> {
   build();
-  const port = await freePort();
-  const merged: Record<string, string | undefined> = { ...process.env, ...testEnv(), LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port), ...env };
+  const merged: Record<string, string | undefined> = { ...process.env, ...testEnv(), LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', ...env };
   for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
   const child = spawn(process.execPath, ['dist/src/main.js'], { env: merged as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
@@ -82,9 +83,18 @@ export async function startServerProcess(env: Record<string, string | undefined>
       if (already !== undefined) done(undefined, already);
       else if (child.exitCode !== null) onExit();
     });
+  const listening = () => {
+    const found = lines.map((line) => /Auth service ready on (http:\/\/[^\s"]+)/.exec(line)?.[1]).find(Boolean);
+    if (!found) throw new Error('the server has not printed its start line yet');
+    return new URL(found);
+  };
   const server: ServerProcess = {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    get url() {
+      return listening().origin;
+    },
+    get port() {
+      return Number(listening().port);
+    },
     lines,
     messages: () =>
       lines.map((line) => {

@@ -84,7 +84,7 @@ export class ReadinessService {
       if (pending.length) this.logger.warn({ pending }, `not ready: migrations of this version are not applied (${this.reported.pending}); apply them with ${MIGRATE_COMMAND}`);
       else this.logger.log('ready again: no migration pending');
     }
-    if (age !== undefined && age >= this.config.stallSeconds !== this.reported.stalled) {
+    if (age !== undefined && (age >= this.config.stallSeconds) !== this.reported.stalled) {
       this.reported.stalled = !this.reported.stalled;
       const seconds = Math.round(age);
       if (this.reported.stalled) this.logger.warn({ oldestPendingSeconds: seconds }, `mail outbox stalled: the oldest mail still to be sent has waited ${seconds} s`);
