@@ -48,6 +48,7 @@ export async function unpackAndCheck(tarball: Buffer, target: string): Promise<C
   try {
     // Unzipped here: a damaged file is named for what it is ("unexpected end of file"), not by PGlite's stream error.
     const tar = tarball[0] === 0x1f && tarball[1] === 0x8b ? gunzipSync(tarball) : tarball;
+    if (tar.subarray(257, 262).toString('latin1') !== 'ustar') throw new Error('not a tar archive, gzipped or not');
     const pglite = await openEmbedded(folder, new Blob([new Uint8Array(tar)], { type: 'application/x-tar' }));
     try {
       // Every table read through once: a damaged page fails here rather than under the server.
