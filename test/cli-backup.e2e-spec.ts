@@ -97,6 +97,8 @@ describe('cli backup and restore (embedded database)', () => {
     expect([run.code, run.stderr]).toEqual([0, '']);
     expect(run.stdout).toMatch(/, from the running server\)\.\n$/);
     expect(logs).toContain('backup: a copy of the embedded database was sent over the backup socket');
+    // A stopped server leaves no socket behind, nor its folder.
+    expect(existsSync(dirname(backupSocketPath(live)))).toBe(false);
     expect(outcome(refused)).toEqual([
       1,
       '',

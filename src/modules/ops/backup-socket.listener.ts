@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
@@ -18,6 +18,7 @@ import { BACKUP_REQUEST, backupSocketPath, untrustedFolder } from './backup-sock
 export class BackupSocketListener implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Backup');
   private server?: Server;
+  private path?: string;
   private readonly copies = new Set<Promise<void>>();
 
   constructor(
@@ -32,6 +33,7 @@ export class BackupSocketListener implements OnApplicationBootstrap, OnApplicati
     const path = backupSocketPath(this.database.dataDir);
     try {
       this.server = await listen(path, (socket) => this.answer(socket, dataSource));
+      this.path = path;
     } catch (error) {
       // The service runs without it; only `cli backup` while it runs is affected, and says so.
       this.logger.warn({ socket: path, err: { message: (error as Error).message } }, 'backup socket unavailable: `cli backup` works only with the server stopped');
@@ -39,8 +41,17 @@ export class BackupSocketListener implements OnApplicationBootstrap, OnApplicati
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.server) {
+      this.server.close();
+      // The socket and its folder go now, not when the last client hangs up: a stopped server leaves nothing in the temporary folder.
+      rmSync(this.path!, { force: true });
+      try {
+        rmdirSync(dirname(this.path!));
+      } catch {
+        // Not empty (not ours to empty) or already gone.
+      }
+    }
     // A copy being sent is finished first: it holds the database's one connection until then.
-    this.server?.close();
     await Promise.all(this.copies);
   }
 
