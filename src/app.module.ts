@@ -13,6 +13,7 @@ import { DevUiModule } from './modules/dev-ui/dev-ui.module.js';
 import { SocialModule } from './modules/social/social.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthController } from './modules/health/health.controller.js';
+import { BackupModule } from './modules/ops/backup.module.js';
 import { HousekeepingModule } from './modules/ops/housekeeping.module.js';
 import { MetricsModule } from './modules/ops/metrics.module.js';
 import { TokensModule } from './modules/tokens/tokens.module.js';
@@ -31,6 +32,7 @@ import { UsersModule } from './modules/users/users.module.js';
     AuditModule,
     SocialModule,
     HousekeepingModule,
+    BackupModule,
   ],
   controllers: [HealthController],
 })
