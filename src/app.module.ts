@@ -13,6 +13,7 @@ import { DevUiModule } from './modules/dev-ui/dev-ui.module.js';
 import { SocialModule } from './modules/social/social.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { BackupModule } from './modules/ops/backup.module.js';
 import { HousekeepingModule } from './modules/ops/housekeeping.module.js';
 import { MetricsModule } from './modules/ops/metrics.module.js';
 import { TokensModule } from './modules/tokens/tokens.module.js';
@@ -32,6 +33,7 @@ import { UsersModule } from './modules/users/users.module.js';
     SocialModule,
     HousekeepingModule,
     HealthModule,
+    BackupModule,
   ],
 })
 export class AppModule {

@@ -110,7 +110,7 @@ describe('operator CLI', () => {
 
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const name of ['createsuperuser', 'users:list', 'users:deactivate', 'users:activate', 'users:logout', 'users:unlock', 'users:set-staff', 'users:set-superuser', 'migrations:status']) {
+    for (const name of ['createsuperuser', 'users:list', 'users:deactivate', 'users:activate', 'users:logout', 'users:unlock', 'users:set-staff', 'users:set-superuser', 'migrations:status', 'housekeeping', 'backup', 'restore']) {
       expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
     }
     const one = await cli(['users:set-staff', '--help']);
@@ -280,6 +280,27 @@ describe('operator CLI', () => {
       await fresh.drop();
     }
   }, 180_000);
+
+  it('housekeeping runs the retention job once and prints what it deleted, table by table', async () => {
+    const user = await withApp((t) => signup(t.http));
+    // Its sign-up's events, made older than the 90 days security events are kept by default.
+    const aged = await withApp(async (t) => {
+      const rows = await t.db.query(`UPDATE security_events SET created_at = now() - interval '91 days' WHERE user_id = $1 RETURNING id`, [user.userId]);
+      return (rows[0] as unknown[]).length;
+    });
+    expect(aged).toBeGreaterThan(0);
+    const run = await cli(['housekeeping']);
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    const lines = run.stdout.trimEnd().split('\n');
+    const counts = Object.fromEntries(lines.slice(0, -1).map((line) => line.split(/ +/)).map(([table, count]) => [table, Number(count)]));
+    expect(Object.keys(counts)).toEqual(['refresh_tokens', 'sessions', 'mfa_challenges', 'oauth_flows', 'account_tokens', 'mail_outbox', 'security_events']);
+    expect(counts.security_events).toBe(aged);
+    const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+    expect(lines.at(-1)).toBe(`Deleted ${total} row${total === 1 ? '' : 's'}.`);
+    await withApp(async (t) => {
+      expect(await t.db.query('SELECT id FROM security_events WHERE user_id = $1', [user.userId])).toEqual([]);
+    });
+  }, 120_000);
 
   it('will not open an embedded database that another process has open, which would corrupt it', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'cli-busy-'));

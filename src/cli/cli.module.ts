@@ -4,13 +4,14 @@ import { ProcessRoleModule } from '../common/process-role.js';
 import { configFactories, type Config } from '../config/load-config.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { AdminModule } from '../modules/admin/admin.module.js';
+import { HousekeepingModule } from '../modules/ops/housekeeping.module.js';
 import { MetricsModule } from '../modules/ops/metrics.module.js';
 import { UsersModule } from '../modules/users/users.module.js';
 import { RedisModule } from '../redis/redis.module.js';
 import { ThrottleModule } from '../throttle/throttle.module.js';
 
 /**
- * What the CLI's commands use: the admin module's services (and what they stand on) over the
+ * What the CLI's commands use: the admin module's services and housekeeping (and what they stand on) over the
  * configured database and Redis, as the server has them, without the HTTP server and without
  * the background work (ProcessRoleModule 'cli').
  */
@@ -29,6 +30,7 @@ export class CliModule {
         ThrottleModule,
         UsersModule,
         AdminModule,
+        HousekeepingModule,
       ],
     };
   }

@@ -5,8 +5,11 @@ import { ConfigError } from '../config/env.js';
 import { loadConfig } from '../config/load-config.js';
 import { settingError } from '../start-errors.js';
 import { Refusal, UsageError, type Command } from './command.js';
+import { backupCommand } from './commands/backup.command.js';
 import { createsuperuserCommand } from './commands/createsuperuser.command.js';
+import { housekeepingCommand } from './commands/housekeeping.command.js';
 import { migrationsStatusCommand } from './commands/migrations-status.command.js';
+import { restoreCommand } from './commands/restore.command.js';
 import { usersActivateCommand } from './commands/users-activate.command.js';
 import { usersDeactivateCommand } from './commands/users-deactivate.command.js';
 import { usersListCommand } from './commands/users-list.command.js';
@@ -26,6 +29,9 @@ const COMMANDS: Command[] = [
   usersSetStaffCommand,
   usersSetSuperuserCommand,
   migrationsStatusCommand,
+  housekeepingCommand,
+  backupCommand,
+  restoreCommand,
 ];
 
 const GENERAL_USAGE = 'Usage: cli <command> [arguments] [--help]';

@@ -9,13 +9,47 @@ import type { DatabaseConfig } from '../config/database.config.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { applyMigrations } from './migrations.js';
 
+/**
+ * Opens the embedded database in `dataDir` (created if missing), or from the tarball
+ * `loadDataDir` (dumpDataDir's output, which PGlite writes into `dataDir` first).
+ */
+export function openEmbedded(dataDir: string, loadDataDir?: Blob): Promise<PGlite> {
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  // shared_buffers: PGlite's default of 128 MB is a server's cache. For one process's own
+  // database 16 MB is plenty, and it keeps about 100 MB of WebAssembly memory out of the RSS
+  // and a third of the start-up time away (PGlite writes it to postgresql.conf in DATA_DIR).
+  return PGlite.create(dataDir, { extensions: { citext }, postgresqlconf: 'shared_buffers=16MB\n', loadDataDir });
+}
+
+/** A gzipped tarball of the data folder of an open embedded database (what PGlite's loadDataDir takes back). */
+export async function dumpEmbedded(pglite: PGlite): Promise<Buffer> {
+  return Buffer.from(await (await pglite.dumpDataDir('gzip')).arrayBuffer());
+}
+
 /** A DataSource that owns the embedded PGlite instance behind its single connection. */
-class EmbeddedDataSource extends DataSource {
+export class EmbeddedDataSource extends DataSource {
   constructor(
     options: DataSourceOptions,
     private readonly pglite: PGlite,
   ) {
     super(options);
+  }
+
+  /**
+   * A copy of the data folder taken with no transaction open: the pool's one connection is held
+   * for the copy (waiting for a transaction in flight to end first, and keeping the next one
+   * from starting), after a CHECKPOINT, so the copy's data files hold every committed row and
+   * it opens without WAL replay. Requests wait for the length of the copy.
+   */
+  async dumpDataDir(): Promise<Buffer> {
+    const runner = this.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('CHECKPOINT');
+      return await dumpEmbedded(this.pglite);
+    } finally {
+      await runner.release();
+    }
   }
 
   override async destroy(): Promise<void> {
@@ -69,11 +103,7 @@ export function dataSourceOptions(config: DatabaseConfig): AppDataSourceOptions 
 export async function dataSourceFactory(options: AppDataSourceOptions): Promise<DataSource> {
   const { embeddedDataDir, migrateAtStart: _migrateAtStart, ...typeorm } = options;
   if (embeddedDataDir === undefined) return new DataSource(typeorm);
-  if (!embeddedDataDir.startsWith('memory://')) mkdirSync(embeddedDataDir, { recursive: true });
-  // shared_buffers: PGlite's default of 128 MB is a server's cache. For one process's own
-  // database 16 MB is plenty, and it keeps about 100 MB of WebAssembly memory out of the RSS
-  // and a third of the start-up time away (PGlite writes it to postgresql.conf in DATA_DIR).
-  const pglite = await PGlite.create(embeddedDataDir, { extensions: { citext }, postgresqlconf: 'shared_buffers=16MB\n' });
+  const pglite = await openEmbedded(embeddedDataDir);
   return new EmbeddedDataSource({ ...typeorm, extra: createPgConfig(pglite) }, pglite);
 }
 
