@@ -51,10 +51,13 @@ describe(`admin user list at ${USERS.toLocaleString('en')} accounts`, () => {
 
   it('searches through the prefix indexes (a bitmap of index scans), never a scan of the table', async () => {
     for (const search of [`${tag}.4242`, 'first4242', 'last4242', 'first4242 last', '+1555000424']) {
+      // The count has no LIMIT: it must read the matches through the search indexes.
+      expect([search, await countPlan({ search })]).toEqual([search, expect.stringMatching(/Bitmap Index Scan on ix_users_search_(email|first_name|last_name|full_name|phone)/)]);
+      // The page may do the same, or walk the ordering's index until 25 match when the
+      // statistics (on a shared database, other tests' accounts count too) say that is cheaper.
       const shown = await plan({ search });
-      expect([search, shown]).toEqual([search, expect.stringMatching(/Bitmap Index Scan on ix_users_search_(email|first_name|last_name|full_name|phone)/)]);
+      expect([search, shown]).toEqual([search, expect.stringMatching(/Bitmap Index Scan on ix_users_search_|Index Scan Backward using ix_users_date_joined/)]);
       expect(shown).not.toMatch(/Seq Scan on users/);
-      expect(await countPlan({ search })).toMatch(/Bitmap Index Scan on ix_users_search_/);
     }
   });
 

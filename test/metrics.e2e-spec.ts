@@ -42,6 +42,10 @@ describe('GET /metrics after a scripted flow', () => {
       LOGIN_THROTTLE_MAX_DELAY_SECONDS: '600',
       // One connection on both databases (PGlite has only one), for the pool's test.
       DB_POOL_SIZE: '1',
+      // On the shared PostgreSQL test database this app's outbox worker may find other tests'
+      // pending mail and keep the one connection busy for a while: a request waits for it
+      // rather than failing after the default 2 s (a 503 that has nothing to do with metrics).
+      DB_CONNECT_TIMEOUT_MS: '15000',
     });
   });
   afterAll(async () => {
